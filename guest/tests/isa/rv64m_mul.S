@@ -1,0 +1,106 @@
+/*
+ * rv64m_mul.S - RV64M multiplication: mul mulh mulhu mulhsu mulw.
+ * Operands cover 0, +-1, INT64_MIN, INT64_MAX, all ones, values that
+ * differ only above bit 31, and (for mulw) operands whose upper halves
+ * must be ignored and 32-bit products that overflow into bit 31.
+ * Expected values were computed with exact (Python) integer arithmetic.
+ * Assembled without RVC.
+ */
+#include "test_macros.h"
+    .option norvc
+TEST_BEGIN
+    /* mul: low 64 bits of the product (same for signed and unsigned) */
+    TEST_RR(1, mul, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000)
+    TEST_RR(2, mul, 0x0000000000000001, 0x0000000000000001, 0x0000000000000001)
+    TEST_RR(3, mul, 0x0000000000000015, 0x0000000000000003, 0x0000000000000007)
+    TEST_RR(4, mul, 0x0000000000000001, 0xffffffffffffffff, 0xffffffffffffffff)
+    TEST_RR(5, mul, 0xffffffffffffffff, 0xffffffffffffffff, 0x0000000000000001)
+    TEST_RR(6, mul, 0xfffffffffffffffe, 0x7fffffffffffffff, 0x0000000000000002)
+    TEST_RR(7, mul, 0x8000000000000000, 0x8000000000000000, 0xffffffffffffffff)
+    TEST_RR(8, mul, 0x0000000000000000, 0x8000000000000000, 0x8000000000000000)
+    TEST_RR(9, mul, 0x0000000000000001, 0x7fffffffffffffff, 0x7fffffffffffffff)
+    TEST_RR(10, mul, 0x0000000000000001, 0xffffffffffffffff, 0xffffffffffffffff)
+    TEST_RR(11, mul, 0x236d88fe5618cf00, 0x123456789abcdef0, 0xfedcba9876543210)
+    TEST_RR(12, mul, 0x0000000000000000, 0x0000000100000000, 0x0000000100000000)
+    TEST_RR(13, mul, 0x4000000000000000, 0x0000000080000000, 0x0000000080000000)
+    TEST_RR(14, mul, 0xfffffffffffffffa, 0xfffffffffffffffe, 0x0000000000000003)
+    TEST_RR(15, mul, 0xfffffffe00000001, 0x00000000ffffffff, 0x00000000ffffffff)
+    TEST_RR(16, mul, 0x8000000000000001, 0xffffffffffffffff, 0x7fffffffffffffff)
+    /* mulh: high 64 bits, signed x signed */
+    TEST_RR(17, mulh, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000)
+    TEST_RR(18, mulh, 0x0000000000000000, 0x0000000000000001, 0x0000000000000001)
+    TEST_RR(19, mulh, 0x0000000000000000, 0x0000000000000003, 0x0000000000000007)
+    TEST_RR(20, mulh, 0x0000000000000000, 0xffffffffffffffff, 0xffffffffffffffff)
+    TEST_RR(21, mulh, 0xffffffffffffffff, 0xffffffffffffffff, 0x0000000000000001)
+    TEST_RR(22, mulh, 0x0000000000000000, 0x7fffffffffffffff, 0x0000000000000002)
+    TEST_RR(23, mulh, 0x0000000000000000, 0x8000000000000000, 0xffffffffffffffff)
+    TEST_RR(24, mulh, 0x4000000000000000, 0x8000000000000000, 0x8000000000000000)
+    TEST_RR(25, mulh, 0x3fffffffffffffff, 0x7fffffffffffffff, 0x7fffffffffffffff)
+    TEST_RR(26, mulh, 0x0000000000000000, 0xffffffffffffffff, 0xffffffffffffffff)
+    TEST_RR(27, mulh, 0xffeb49923cc09532, 0x123456789abcdef0, 0xfedcba9876543210)
+    TEST_RR(28, mulh, 0x0000000000000001, 0x0000000100000000, 0x0000000100000000)
+    TEST_RR(29, mulh, 0x0000000000000000, 0x0000000080000000, 0x0000000080000000)
+    TEST_RR(30, mulh, 0xffffffffffffffff, 0xfffffffffffffffe, 0x0000000000000003)
+    TEST_RR(31, mulh, 0x0000000000000000, 0x00000000ffffffff, 0x00000000ffffffff)
+    TEST_RR(32, mulh, 0xffffffffffffffff, 0xffffffffffffffff, 0x7fffffffffffffff)
+    /* mulhu: high 64 bits, unsigned x unsigned */
+    TEST_RR(33, mulhu, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000)
+    TEST_RR(34, mulhu, 0x0000000000000000, 0x0000000000000001, 0x0000000000000001)
+    TEST_RR(35, mulhu, 0x0000000000000000, 0x0000000000000003, 0x0000000000000007)
+    TEST_RR(36, mulhu, 0xfffffffffffffffe, 0xffffffffffffffff, 0xffffffffffffffff)
+    TEST_RR(37, mulhu, 0x0000000000000000, 0xffffffffffffffff, 0x0000000000000001)
+    TEST_RR(38, mulhu, 0x0000000000000000, 0x7fffffffffffffff, 0x0000000000000002)
+    TEST_RR(39, mulhu, 0x7fffffffffffffff, 0x8000000000000000, 0xffffffffffffffff)
+    TEST_RR(40, mulhu, 0x4000000000000000, 0x8000000000000000, 0x8000000000000000)
+    TEST_RR(41, mulhu, 0x3fffffffffffffff, 0x7fffffffffffffff, 0x7fffffffffffffff)
+    TEST_RR(42, mulhu, 0xfffffffffffffffe, 0xffffffffffffffff, 0xffffffffffffffff)
+    TEST_RR(43, mulhu, 0x121fa00ad77d7422, 0x123456789abcdef0, 0xfedcba9876543210)
+    TEST_RR(44, mulhu, 0x0000000000000001, 0x0000000100000000, 0x0000000100000000)
+    TEST_RR(45, mulhu, 0x0000000000000000, 0x0000000080000000, 0x0000000080000000)
+    TEST_RR(46, mulhu, 0x0000000000000002, 0xfffffffffffffffe, 0x0000000000000003)
+    TEST_RR(47, mulhu, 0x0000000000000000, 0x00000000ffffffff, 0x00000000ffffffff)
+    TEST_RR(48, mulhu, 0x7ffffffffffffffe, 0xffffffffffffffff, 0x7fffffffffffffff)
+    /* mulhsu: high 64 bits, signed rs1 x unsigned rs2 */
+    TEST_RR(49, mulhsu, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000)
+    TEST_RR(50, mulhsu, 0x0000000000000000, 0x0000000000000001, 0x0000000000000001)
+    TEST_RR(51, mulhsu, 0x0000000000000000, 0x0000000000000003, 0x0000000000000007)
+    TEST_RR(52, mulhsu, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff)
+    TEST_RR(53, mulhsu, 0xffffffffffffffff, 0xffffffffffffffff, 0x0000000000000001)
+    TEST_RR(54, mulhsu, 0x0000000000000000, 0x7fffffffffffffff, 0x0000000000000002)
+    TEST_RR(55, mulhsu, 0x8000000000000000, 0x8000000000000000, 0xffffffffffffffff)
+    TEST_RR(56, mulhsu, 0xc000000000000000, 0x8000000000000000, 0x8000000000000000)
+    TEST_RR(57, mulhsu, 0x3fffffffffffffff, 0x7fffffffffffffff, 0x7fffffffffffffff)
+    TEST_RR(58, mulhsu, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff)
+    TEST_RR(59, mulhsu, 0x121fa00ad77d7422, 0x123456789abcdef0, 0xfedcba9876543210)
+    TEST_RR(60, mulhsu, 0x0000000000000001, 0x0000000100000000, 0x0000000100000000)
+    TEST_RR(61, mulhsu, 0x0000000000000000, 0x0000000080000000, 0x0000000080000000)
+    TEST_RR(62, mulhsu, 0xffffffffffffffff, 0xfffffffffffffffe, 0x0000000000000003)
+    TEST_RR(63, mulhsu, 0x0000000000000000, 0x00000000ffffffff, 0x00000000ffffffff)
+    TEST_RR(64, mulhsu, 0xffffffffffffffff, 0xffffffffffffffff, 0x7fffffffffffffff)
+    /* mulw: low 32 bits of the product of the low 32 bits, sign-extended */
+    TEST_RR(65, mulw, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000)
+    TEST_RR(66, mulw, 0x0000000000000015, 0x0000000000000003, 0x0000000000000007)
+    TEST_RR(67, mulw, 0xfffffffffffffffe, 0x000000007fffffff, 0x0000000000000002)
+    TEST_RR(68, mulw, 0xffffffff80000000, 0x0000000080000000, 0xffffffffffffffff)
+    TEST_RR(69, mulw, 0x0000000000000001, 0x00000000ffffffff, 0x00000000ffffffff)
+    TEST_RR(70, mulw, 0x00000000242d2080, 0x0000000012345678, 0x000000009abcdef0)
+    TEST_RR(71, mulw, 0xfffffffffffffffe, 0x00000001ffffffff, 0x0000000000000002)
+    TEST_RR(72, mulw, 0x000000000000000f, 0xdeadbeef00000003, 0x1234567800000005)
+    TEST_RR(73, mulw, 0xffffffff80000000, 0x0000000000010000, 0x0000000000008000)
+    TEST_RR(74, mulw, 0x0000000000000000, 0x0000000000010000, 0x0000000000010000)
+    TEST_RR(75, mulw, 0x0000000000000001, 0xffffffffffffffff, 0xffffffffffffffff)
+    /* operand aliasing */
+    TEST_RR_RD_RS1(76, mul, 42, 6, 7)
+    TEST_RR_RD_RS2(77, mul, 42, 6, 7)
+    TEST_RR_RS1_RS2(78, mul, 0x0000000000000001, -1)
+    TEST_RR_RS1_RS2(79, mulhu, 0xfffffffffffffffe, -1)
+    TEST_RR_RS1_RS2(80, mulh, 0x4000000000000000, 0x8000000000000000)
+    TEST_RR_RD_RS1(81, mulhsu, 0xffffffffffffffff, -1, 5)
+    TEST_RR_RD_RS2(82, mulw, 0xfffffffffffffffe, 0xffffffff, 2)
+    /* x0 destination */
+    TEST_RR_X0(83, mul, 3, 5)
+    TEST_RR_X0(84, mulh, -1, -1)
+    /* the mulh/mul pair (the recommended fused sequence order) */
+    TEST_CASE(85, a3, 0xfffffffffffffff8, li a1, 0x8000000000000000; li a2, 0x10; mulh a3, a1, a2; mul a4, a1, a2)
+    TEST_CASE(86, a4, 0, mv a4, a4)
+TEST_END

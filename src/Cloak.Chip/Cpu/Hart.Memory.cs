@@ -1,0 +1,374 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Cloak.Chip.Memory;
+
+namespace Cloak.Chip.Cpu;
+
+/// <summary>
+/// The hart's side of the memory path: translation (Sv39 via <see cref="Sv39"/>), the instruction and
+/// data TLBs, and the loads, stores and fetches that miss them. A TLB entry caches a page's
+/// translation, its permissions (as which tags are valid) and where the page's bytes live on the host,
+/// so a hit costs one compare. Pages that must not take the fast path (devices, watched HTIF pages,
+/// pages holding decoded code for stores) simply never get the corresponding tag.
+/// See docs/memory-access-flow.md for the order of checks and where each fault is raised.
+/// </summary>
+public sealed unsafe partial class Hart
+{
+    internal const ulong PageOffsetMask = 0xFFF, PageHighMask = ~PageOffsetMask;
+    private const ulong InvalidTag = ulong.MaxValue;
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct DataTlbEntry
+    {
+        public ulong ReadTag;     // virtual page base if loads may take the fast path
+        public ulong WriteTag;    // virtual page base if stores may take the fast path
+        public long HostOffset;   // host address = virtual address + HostOffset
+        public ulong PhysicalPage;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct FetchTlbEntry
+    {
+        public ulong Tag;
+        public DecodedOp* Page;   // decoded-instruction slots of the physical page
+        public long HostOffset;
+        public ulong PhysicalPage;
+    }
+
+    private DataTlbEntry[] _dtlbArray = null!;
+    private FetchTlbEntry[] _itlbArray = null!;
+    private DataTlbEntry* _dtlb;
+    private FetchTlbEntry* _itlb;
+    private ulong _tlbMask;
+    private DecodedPage?[] _decodedPages = null!;
+    private bool _fastPathEnabled = true;
+
+    // The page the executor is running from: holding it keeps its pinned slots alive even if a
+    // write drops it from the decode cache mid-slice (every such write also ends the slice).
+    private DecodedPage? _currentPage;
+
+    /// <summary>Memory-path statistics.</summary>
+    /// <summary>Translations that missed the TLBs and walked the page table.</summary>
+    public ulong PageWalks { get; private set; }
+    public ulong DecodedPagesBuilt { get; private set; }
+
+    private void InitializeMemoryPath()
+    {
+        int entries = _options.TlbEntries;
+        _dtlbArray = GC.AllocateArray<DataTlbEntry>(entries, pinned: true);
+        _itlbArray = GC.AllocateArray<FetchTlbEntry>(entries, pinned: true);
+        _dtlb = (DataTlbEntry*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_dtlbArray));
+        _itlb = (FetchTlbEntry*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_itlbArray));
+        _tlbMask = (ulong)entries - 1;
+        _decodedPages = new DecodedPage?[_bus.Dram.Size >> Sv39.PageShift];
+        _bus.Dram.Written += (address, length) => InvalidateCode(address, length);
+    }
+
+    /// <summary>Drops every cached translation (sfence.vma, satp writes, privilege changes).</summary>
+    public void FlushTlb()
+    {
+        FlushDataTlb();
+        for (int i = 0; i <= (int)_tlbMask; i++) _itlb[i].Tag = InvalidTag;
+    }
+
+    private void FlushDataTlb()
+    {
+        for (int i = 0; i <= (int)_tlbMask; i++)
+        {
+            _dtlb[i].ReadTag = InvalidTag;
+            _dtlb[i].WriteTag = InvalidTag;
+        }
+    }
+
+    /// <summary>
+    /// When false, no access takes the fast path, so every access is seen by the slow path (tracing).
+    /// </summary>
+    internal bool FastPathEnabled
+    {
+        get => _fastPathEnabled;
+        set
+        {
+            _fastPathEnabled = value;
+            FlushTlb();
+        }
+    }
+
+    /// <summary>The privilege loads and stores run at: mstatus.MPP when MPRV is set in M-mode.</summary>
+    private Privilege DataPrivilege =>
+        _privilege == Privilege.Machine && (_mstatus & MstatusMprv) != 0
+            ? (Privilege)((_mstatus & MstatusMpp) >> MstatusMppShift)
+            : _privilege;
+
+    private bool Translates(Privilege privilege) => privilege == Privilege.User && Sv39.SatpMode(_satp) == Sv39.SatpModeSv39;
+
+    /// <summary>
+    /// Virtual to physical for one access. On failure records the page or access fault in
+    /// <see cref="_pendingTrap"/> (tval = <paramref name="faultAddress"/>).
+    /// </summary>
+    private bool Translate(ulong va, AccessType access, ulong faultAddress, out ulong pa, out bool writable, out bool readable)
+    {
+        var privilege = access == AccessType.Fetch ? _privilege : DataPrivilege;
+        if (!Translates(privilege))
+        {
+            pa = va;
+            writable = readable = true;
+            return true;
+        }
+        PageWalks++;
+        var result = Sv39.Walk(_bus.Dram, _satp, va, access, userMode: true, out _);
+        if (!result.Ok)
+        {
+            pa = 0;
+            writable = readable = false;
+            _pendingTrap = new Trap(result.AccessFault ? AccessFault(access) : PageFault(access), faultAddress);
+            return false;
+        }
+        pa = result.PhysicalAddress;
+        readable = (result.PteFlags & Pte.Read) != 0;
+        writable = (result.PteFlags & (Pte.Write | Pte.Dirty)) == (Pte.Write | Pte.Dirty);
+        return true;
+    }
+
+    private static TrapCause PageFault(AccessType access) => access switch
+    {
+        AccessType.Fetch => TrapCause.InstructionPageFault,
+        AccessType.Load => TrapCause.LoadPageFault,
+        _ => TrapCause.StorePageFault,
+    };
+
+    private static TrapCause AccessFault(AccessType access) => access switch
+    {
+        AccessType.Fetch => TrapCause.InstructionAccessFault,
+        AccessType.Load => TrapCause.LoadAccessFault,
+        _ => TrapCause.StoreAccessFault,
+    };
+
+    private static TrapCause Misaligned(AccessType access) =>
+        access == AccessType.Load ? TrapCause.LoadAddressMisaligned : TrapCause.StoreAddressMisaligned;
+
+    private byte* HostPointer(ulong pa) => _bus.Dram.Pointer + (pa - _bus.Dram.BaseAddress);
+
+    private void FillDataTlb(ulong va, ulong pa, bool readable, bool writable)
+    {
+        if (!_fastPathEnabled || !_bus.IsRam(pa & PageHighMask, Sv39.PageSize)) return;
+        ref var e = ref _dtlb[(va >> Sv39.PageShift) & _tlbMask];
+        ulong physicalPage = pa >> Sv39.PageShift;
+        e.HostOffset = (long)HostPointer(pa & PageHighMask) - (long)(va & PageHighMask);
+        e.PhysicalPage = physicalPage;
+        e.ReadTag = readable ? va & PageHighMask : InvalidTag;
+        bool codePage = _decodedPages[physicalPage - (_bus.Dram.BaseAddress >> Sv39.PageShift)] is not null;
+        e.WriteTag = writable && !codePage && !_bus.IsWatchedPage(physicalPage) ? va & PageHighMask : InvalidTag;
+    }
+
+    /// <summary>A load that missed the data TLB, is misaligned, or targets a device.</summary>
+    private bool LoadSlow(ulong va, int size, out ulong value)
+    {
+        value = 0;
+        if ((va & (ulong)(size - 1)) != 0)
+        {
+            if (_options.MisalignedAccess == MisalignedAccessPolicy.Trap)
+            {
+                _pendingTrap = new Trap(TrapCause.LoadAddressMisaligned, va);
+                return false;
+            }
+            if ((va & PageOffsetMask) + (ulong)size > Sv39.PageSize)
+            {
+                // Split at the page boundary: each byte is translated on its own.
+                for (int i = size - 1; i >= 0; i--)
+                {
+                    if (!LoadSlow(va + (ulong)i, 1, out ulong b)) { _pendingTrap = _pendingTrap with { Tval = va }; return false; }
+                    value = value << 8 | b;
+                }
+                return true;
+            }
+        }
+        if (!Translate(va, AccessType.Load, va, out ulong pa, out bool writable, out bool readable)) return false;
+        if (_bus.IsRam(pa, (ulong)size))
+        {
+            FillDataTlb(va, pa, readable, writable);
+            value = ReadHost(HostPointer(pa), size);
+            RecordAccess(va, pa, size, value, isWrite: false);
+            return true;
+        }
+        if ((va & (ulong)(size - 1)) != 0 || !_bus.TryRead(pa, size, out value))
+        {
+            _pendingTrap = new Trap(TrapCause.LoadAccessFault, va);
+            return false;
+        }
+        RecordAccess(va, pa, size, value, isWrite: false);
+        return true;
+    }
+
+    private enum StoreOutcome { Trap, Done, DoneEndSlice }
+
+    /// <summary>A store that missed the data TLB, is misaligned, targets a device, code or a watched page.</summary>
+    private StoreOutcome StoreSlow(ulong va, int size, ulong value)
+    {
+        if ((va & (ulong)(size - 1)) != 0)
+        {
+            if (_options.MisalignedAccess == MisalignedAccessPolicy.Trap)
+            {
+                _pendingTrap = new Trap(TrapCause.StoreAddressMisaligned, va);
+                return StoreOutcome.Trap;
+            }
+            if ((va & PageOffsetMask) + (ulong)size > Sv39.PageSize)
+            {
+                // Translate both pages before writing anything, so a fault leaves memory unchanged.
+                ulong last = va + (ulong)size - 1;
+                if (!Translate(va, AccessType.Store, va, out _, out _, out _) ||
+                    !Translate(last, AccessType.Store, va, out _, out _, out _)) return StoreOutcome.Trap;
+                var outcome = StoreOutcome.Done;
+                for (int i = 0; i < size; i++)
+                {
+                    var part = StoreSlow(va + (ulong)i, 1, value >> (8 * i));
+                    if (part == StoreOutcome.Trap) { _pendingTrap = _pendingTrap with { Tval = va }; return part; }
+                    if (part == StoreOutcome.DoneEndSlice) outcome = part;
+                }
+                return outcome;
+            }
+        }
+        if (!Translate(va, AccessType.Store, va, out ulong pa, out bool writable, out bool readable)) return StoreOutcome.Trap;
+        if (_bus.IsRam(pa, (ulong)size))
+        {
+            bool endSlice = InvalidateCode(pa, (ulong)size);
+            ulong physicalPage = pa >> Sv39.PageShift;
+            if (_bus.IsWatchedPage(physicalPage))
+            {
+                // HTIF: the host looks at tohost once this store is done.
+                _bus.RequestAttention();
+                endSlice = true;
+            }
+            FillDataTlb(va, pa, readable, writable);
+            WriteHost(HostPointer(pa), size, value);
+            RecordAccess(va, pa, size, value, isWrite: true);
+            return endSlice ? StoreOutcome.DoneEndSlice : StoreOutcome.Done;
+        }
+        if ((va & (ulong)(size - 1)) != 0 || !_bus.TryWrite(pa, size, value))
+        {
+            _pendingTrap = new Trap(TrapCause.StoreAccessFault, va);
+            return StoreOutcome.Trap;
+        }
+        RecordAccess(va, pa, size, value, isWrite: true);
+        // Device writes may raise interrupts or stop the machine: let the run loop look.
+        return StoreOutcome.DoneEndSlice;
+    }
+
+    private static ulong ReadHost(byte* p, int size) => size switch
+    {
+        1 => *p,
+        2 => Unsafe.ReadUnaligned<ushort>(p),
+        4 => Unsafe.ReadUnaligned<uint>(p),
+        _ => Unsafe.ReadUnaligned<ulong>(p),
+    };
+
+    private static void WriteHost(byte* p, int size, ulong value)
+    {
+        switch (size)
+        {
+            case 1: *p = (byte)value; break;
+            case 2: Unsafe.WriteUnaligned(p, (ushort)value); break;
+            case 4: Unsafe.WriteUnaligned(p, (uint)value); break;
+            default: Unsafe.WriteUnaligned(p, value); break;
+        }
+    }
+
+    /// <summary>
+    /// Drops decoded instructions of the pages a write touched. Returns true if any were dropped,
+    /// in which case the executor must stop using its current page before the next instruction.
+    /// </summary>
+    private bool InvalidateCode(ulong pa, ulong length)
+    {
+        if (length == 0) return false;
+        ulong ramBasePage = _bus.Dram.BaseAddress >> Sv39.PageShift;
+        ulong first = pa >> Sv39.PageShift, last = (pa + length - 1) >> Sv39.PageShift;
+        bool any = false;
+        for (ulong page = first; page <= last; page++)
+        {
+            ulong index = page - ramBasePage;
+            if (index >= (ulong)_decodedPages.Length || _decodedPages[index] is null) continue;
+            _decodedPages[index] = null;
+            any = true;
+            for (int i = 0; i <= (int)_tlbMask; i++)
+                if (_itlb[i].PhysicalPage == page) _itlb[i].Tag = InvalidTag;
+        }
+        return any;
+    }
+
+    /// <summary>Decoded-instruction slots for one physical page of DRAM (on chip: a model of the I-cache's contents).</summary>
+    private sealed class DecodedPage
+    {
+        public const int Slots = (int)(Sv39.PageSize / 2);
+        private readonly DecodedOp[] _slots = GC.AllocateArray<DecodedOp>(Slots, pinned: true);
+        public DecodedOp* Pointer => (DecodedOp*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_slots));
+    }
+
+    /// <summary>
+    /// Finds the decoded page for the fetch at <paramref name="pc"/> through the instruction TLB,
+    /// translating and building it on a miss. Null on a fetch fault (recorded in <see cref="_pendingTrap"/>).
+    /// </summary>
+    private DecodedOp* FetchPage(ulong pc, out long hostOffset)
+    {
+        ref var e = ref _itlb[(pc >> Sv39.PageShift) & _tlbMask];
+        if (e.Tag == (pc & PageHighMask))
+        {
+            hostOffset = e.HostOffset;
+            _currentPage = _decodedPages[e.PhysicalPage - (_bus.Dram.BaseAddress >> Sv39.PageShift)];
+            return e.Page;
+        }
+        hostOffset = 0;
+        if (!Translate(pc, AccessType.Fetch, pc, out ulong pa, out _, out _)) return null;
+        if (!_bus.IsRam(pa & PageHighMask, Sv39.PageSize))
+        {
+            _pendingTrap = new Trap(TrapCause.InstructionAccessFault, pc);
+            return null;
+        }
+        ulong physicalPage = pa >> Sv39.PageShift;
+        ulong index = physicalPage - (_bus.Dram.BaseAddress >> Sv39.PageShift);
+        var page = _decodedPages[index];
+        if (page is null)
+        {
+            page = _decodedPages[index] = new DecodedPage();
+            DecodedPagesBuilt++;
+            // Stores to this page must now see the slow path, which drops the decoded copy.
+            for (int i = 0; i <= (int)_tlbMask; i++)
+                if (_dtlb[i].PhysicalPage == physicalPage) _dtlb[i].WriteTag = InvalidTag;
+        }
+        hostOffset = (long)HostPointer(pa & PageHighMask) - (long)(pc & PageHighMask);
+        if (_fastPathEnabled)
+        {
+            e.Tag = pc & PageHighMask;
+            e.Page = page.Pointer;
+            e.HostOffset = hostOffset;
+            e.PhysicalPage = physicalPage;
+        }
+        _currentPage = page;
+        return page.Pointer;
+    }
+
+    /// <summary>
+    /// Reads the instruction bits at <paramref name="pc"/> through fetch translation (for decoding a
+    /// page-crossing instruction, for mtval on illegal instructions, and for the semihosting check).
+    /// </summary>
+    private bool TryFetchParcel(ulong pc, out ushort parcel)
+    {
+        parcel = 0;
+        if (!Translate(pc, AccessType.Fetch, pc, out ulong pa, out _, out _)) return false;
+        if (!_bus.IsRam(pa, 2))
+        {
+            _pendingTrap = new Trap(TrapCause.InstructionAccessFault, pc);
+            return false;
+        }
+        parcel = Unsafe.ReadUnaligned<ushort>(HostPointer(pa));
+        return true;
+    }
+
+    private bool TryFetchInstruction(ulong pc, out uint bits)
+    {
+        bits = 0;
+        if (!TryFetchParcel(pc, out ushort low)) return false;
+        if ((low & 3) != 3) { bits = low; return true; }
+        if (!TryFetchParcel(pc + 2, out ushort high)) return false;
+        bits = (uint)high << 16 | low;
+        return true;
+    }
+}

@@ -1,0 +1,110 @@
+namespace Cloak.Chip.Cpu;
+
+/// <summary>
+/// The run loop around the executor: takes interrupts between slices, sizes each slice so a timer
+/// interrupt lands on the exact cycle mtime reaches mtimecmp, handles wfi by skipping idle time, and
+/// turns traps into either a jump to mtvec or a stop for the host.
+/// </summary>
+public sealed unsafe partial class Hart
+{
+    /// <summary>Longest slice between interrupt checks when no timer is armed.</summary>
+    private const long MaxSlice = 1 << 20;
+
+    /// <summary>
+    /// Runs until <paramref name="maxInstructions"/> retire or something needs the host
+    /// (see <see cref="StopReason"/>).
+    /// </summary>
+    public RunResult Run(long maxInstructions)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxInstructions);
+        if (Tracer is not null) return RunTraced(maxInstructions);
+
+        long retired = 0;
+        while (retired < maxInstructions)
+        {
+            if (TryTakeInterrupt(out bool stop)) { if (stop) return Stop(StopReason.Trap); }
+            long slice = SliceLength(maxInstructions - retired);
+            var exit = RunSlice(slice);
+            retired += (long)_sliceRetired;
+            _retired += _sliceRetired;
+            _sliceRetired = 0;
+
+            switch (exit)
+            {
+                case SliceExit.Budget or SliceExit.EndSlice:
+                    if (_bus.AttentionRequested) return Stop(StopReason.Attention);
+                    break;
+                case SliceExit.Semihosting:
+                    return Stop(StopReason.Semihosting);
+                case SliceExit.Trap:
+                {
+                    var reason = EnterTrap(_pendingTrap);
+                    if (reason is { } r) return Stop(r);
+                    break;
+                }
+                case SliceExit.Wfi:
+                    if (!WaitForInterrupt()) return Stop(StopReason.WaitingForever);
+                    break;
+            }
+        }
+        return Stop(StopReason.InstructionLimit);
+
+        RunResult Stop(StopReason reason) => new(reason, retired);
+    }
+
+    /// <summary>Instructions to run before the next interrupt check.</summary>
+    private long SliceLength(long remaining)
+    {
+        long slice = Math.Min(remaining, MaxSlice);
+        if (_clint is not null && (_mie & InterruptMti) != 0 && (_privilege < Privilege.Machine || (_mstatus & MstatusMie) != 0))
+        {
+            ulong untilTimer = _clint.CyclesUntilTimer();
+            if (untilTimer < (ulong)slice) slice = Math.Max(1, (long)untilTimer);
+        }
+        return slice;
+    }
+
+    /// <summary>Takes a pending, enabled interrupt if there is one. <paramref name="stop"/>: the host handles it.</summary>
+    private bool TryTakeInterrupt(out bool stop)
+    {
+        stop = false;
+        if (PendingInterrupt() is not { } cause) return false;
+        stop = EnterTrap(new Trap(cause, 0)) is not null;
+        return true;
+    }
+
+    /// <summary>Takes a trap; returns why the run must stop, or null if guest code at mtvec handles it.</summary>
+    private StopReason? EnterTrap(Trap trap)
+    {
+        bool noHandler = !_options.HostHandlesTraps && (_mtvec & ~3UL) == 0;
+        TakeTrap(trap);
+        Tracer?.TrapTaken(trap, _mepc);
+        if (_options.HostHandlesTraps) return StopReason.Trap;
+        return noHandler ? StopReason.UnhandledTrap : null;
+    }
+
+    /// <summary>
+    /// wfi: if an enabled interrupt is pending, go on; otherwise let time pass until the timer fires.
+    /// False when nothing could ever wake the hart.
+    /// </summary>
+    private bool WaitForInterrupt()
+    {
+        if ((Mip & _mie) != 0) return true;
+        if (_clint is not null && (_mie & InterruptMti) != 0 && _clint.Mtimecmp != ulong.MaxValue)
+        {
+            _stallCycles += _clint.CyclesUntilTimer();
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Finishes a semihosting call the host has serviced: the ebreak retires and execution resumes
+    /// at the "srai x0,x0,7" that follows it.
+    /// </summary>
+    public void CompleteSemihostingCall()
+    {
+        _pc += 4;
+        _retired++;
+    }
+}

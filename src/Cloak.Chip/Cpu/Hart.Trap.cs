@@ -1,0 +1,83 @@
+namespace Cloak.Chip.Cpu;
+
+/// <summary>
+/// Trap entry and return (privileged spec 3.1.6.1, 3.1.7, 3.3.2) and interrupt selection (3.1.9).
+/// All traps go to M-mode: there is no S-mode to delegate to.
+/// </summary>
+public sealed unsafe partial class Hart
+{
+    /// <summary>The most recent trap taken, for hosts and diagnostics.</summary>
+    public Trap? LastTrap { get; private set; }
+
+    /// <summary>Traps taken since reset, exceptions and interrupts.</summary>
+    public ulong TrapsTaken { get; private set; }
+
+    /// <summary>
+    /// Enters M-mode for <paramref name="trap"/> with <see cref="_pc"/> as the interrupted or faulting pc:
+    /// saves pc to mepc, the cause and tval, stacks MIE into MPIE and the privilege into MPP, then jumps
+    /// to mtvec (base + 4 x cause for interrupts in vectored mode).
+    /// </summary>
+    public void TakeTrap(Trap trap)
+    {
+        _mepc = _pc;
+        _mcause = (ulong)trap.Cause;
+        _mtval = trap.Tval;
+        ulong mie = (_mstatus & MstatusMie) != 0 ? MstatusMpie : 0;
+        _mstatus = (_mstatus & ~(MstatusMpie | MstatusMie | MstatusMpp)) | mie | (ulong)_privilege << MstatusMppShift;
+        Privilege = Privilege.Machine;
+        // A trap breaks any LR/SC sequence (an implementation may clear the reservation here).
+        _reservationValid = false;
+        ulong mtvecBase = _mtvec & ~3UL;
+        bool vectored = (_mtvec & 3) == 1 && trap.IsInterrupt;
+        _pc = vectored ? mtvecBase + 4 * ((ulong)trap.Cause & ~Trap.InterruptBit) : mtvecBase;
+        LastTrap = trap;
+        TrapsTaken++;
+    }
+
+    /// <summary>
+    /// mret: privilege from MPP, MIE from MPIE, MPIE set, MPP to U, MPRV cleared when leaving M-mode.
+    /// Returns the new pc (mepc). Hosts that handle traps call <see cref="ReturnFromTrap"/>.
+    /// </summary>
+    private ulong ReturnFromMachineTrap()
+    {
+        var target = (Privilege)((_mstatus & MstatusMpp) >> MstatusMppShift);
+        ulong mie = (_mstatus & MstatusMpie) != 0 ? MstatusMie : 0;
+        _mstatus = (_mstatus & ~(MstatusMie | MstatusMpp)) | mie | MstatusMpie;
+        if (target != Privilege.Machine) _mstatus &= ~MstatusMprv;
+        Privilege = target;
+        FlushDataTlb();
+        _pc = _mepc;
+        return _mepc;
+    }
+
+    /// <summary>Executes the effect of mret on behalf of a host trap handler (the OS model).</summary>
+    public void ReturnFromTrap() => ReturnFromMachineTrap();
+
+    /// <summary>The interrupt to take now, if any: pending, enabled in mie and globally enabled.</summary>
+    private TrapCause? PendingInterrupt()
+    {
+        ulong pending = Mip & _mie;
+        if (pending == 0) return null;
+        bool globallyEnabled = _privilege < Privilege.Machine || (_mstatus & MstatusMie) != 0;
+        if (!globallyEnabled) return null;
+        // Priority: external, software, timer (privileged spec 3.1.9).
+        if ((pending & InterruptMei) != 0) return TrapCause.MachineExternalInterrupt;
+        if ((pending & InterruptMsi) != 0) return TrapCause.MachineSoftwareInterrupt;
+        return TrapCause.MachineTimerInterrupt;
+    }
+
+    /// <summary>
+    /// The RISC-V semihosting call is an uncompressed ebreak between "slli x0,x0,0x1f" and
+    /// "srai x0,x0,7" (RISC-V semihosting spec, 2.2), honoured in M-mode only.
+    /// </summary>
+    private bool IsSemihostingCall(ulong pc)
+    {
+        const uint EntryNop = 0x01F0_1013, ExitNop = 0x4070_5013;
+        if (!_options.Semihosting || _privilege != Privilege.Machine || pc < 4) return false;
+        var saved = _pendingTrap;
+        bool match = TryFetchInstruction(pc - 4, out uint before) && before == EntryNop &&
+                     TryFetchInstruction(pc + 4, out uint after) && after == ExitNop;
+        _pendingTrap = saved;
+        return match;
+    }
+}

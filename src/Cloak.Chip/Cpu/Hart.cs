@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Cloak.Chip.Bus;
+using Cloak.Chip.Bus.Devices;
+using Cloak.Isa;
+
+namespace Cloak.Chip.Cpu;
+
+/// <summary>
+/// One RV64IMAC hart with Zicsr and Zifencei, M and U privilege and Sv39 translation.
+/// This file holds the architectural state and the host-facing API; the executor, memory path,
+/// CSRs, traps and atomics live in the other partial files of this class.
+/// </summary>
+public sealed unsafe partial class Hart
+{
+    private readonly SystemBus _bus;
+    private readonly Clint? _clint;
+    private readonly HartOptions _options;
+
+    // x0..x31 then the sink that absorbs writes to x0 (index 32); pinned for the executor's pointer.
+    private readonly ulong[] _registerFile = GC.AllocateArray<ulong>(40, pinned: true);
+    private readonly ulong* _x;
+    private ulong _pc;
+
+    public Hart(SystemBus bus, Clint? clint, HartOptions? options = null)
+    {
+        _options = options ?? new HartOptions();
+        _options.Validate();
+        _bus = bus;
+        _clint = clint;
+        _x = (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_registerFile));
+        InitializeMemoryPath();
+        Reset(0);
+    }
+
+    public HartOptions Options => _options;
+    public SystemBus Bus => _bus;
+    public Clint? Clint => _clint;
+
+    public Privilege Privilege
+    {
+        get => _privilege;
+        set
+        {
+            if (value != _privilege) FlushTlb();
+            _privilege = value;
+        }
+    }
+
+    public ulong Pc
+    {
+        get => _pc;
+        set => _pc = value & ~1UL;
+    }
+
+    /// <summary>Instructions retired since reset (the minstret counter before software writes).</summary>
+    public ulong InstructionsRetired => _retired;
+
+    /// <summary>Simulated cycles: one per retired instruction plus cycles spent waiting in wfi.</summary>
+    public ulong Cycles => _retired + _sliceRetired + _stallCycles;
+
+    public ulong GetRegister(int index) => index is > 0 and < 32 ? _x[index] : 0;
+
+    public void SetRegister(int index, ulong value)
+    {
+        if (index is < 0 or > 31) throw new ArgumentOutOfRangeException(nameof(index), index, "register index must be 0-31");
+        if (index != 0) _x[index] = value;
+    }
+
+    public ulong GetRegister(Reg reg) => GetRegister((int)reg);
+    public void SetRegister(Reg reg, ulong value) => SetRegister((int)reg, value);
+
+    /// <summary>Puts the hart in its reset state (privileged spec 3.4) with pc at <paramref name="resetPc"/>.</summary>
+    public void Reset(ulong resetPc)
+    {
+        Array.Clear(_registerFile);
+        _pc = resetPc;
+        _privilege = Privilege.Machine;
+        _mstatus = MstatusUxl64;
+        _mie = _mtvec = _mepc = _mcause = _mtval = _mscratch = _mcounteren = _satp = 0;
+        _retired = 0;
+        _stallCycles = 0;
+        _instretOffset = _cycleOffset = 0;
+        _reservationValid = false;
+        LastTrap = null;
+        FlushTlb();
+    }
+}

@@ -1,0 +1,61 @@
+namespace Cloak.Chip.Cpu;
+
+/// <summary>What the hart does with a misaligned load or store (unprivileged spec 2.6 leaves it to the EEI).</summary>
+public enum MisalignedAccessPolicy
+{
+    /// <summary>Carry the access out in hardware, as QEMU does. AMOs and LR/SC still trap.</summary>
+    Allow,
+    /// <summary>Raise load/store address-misaligned exceptions, as Spike does by default.</summary>
+    Trap,
+}
+
+/// <summary>Configuration of one hart.</summary>
+public sealed record HartOptions
+{
+    public int HartId { get; init; }
+
+    public MisalignedAccessPolicy MisalignedAccess { get; init; } = MisalignedAccessPolicy.Allow;
+
+    /// <summary>Entries in each of the direct-mapped instruction and data TLBs (a power of two).</summary>
+    public int TlbEntries { get; init; } = 256;
+
+    /// <summary>Recognise the RISC-V semihosting sequence (slli x0,x0,0x1f; ebreak; srai x0,x0,7) in M-mode.</summary>
+    public bool Semihosting { get; init; } = true;
+
+    /// <summary>
+    /// When true every trap stops <see cref="Hart.Run"/> after the hardware trap entry, so a host
+    /// model (the OS kernel) handles it instead of code at mtvec.
+    /// </summary>
+    public bool HostHandlesTraps { get; init; }
+
+    /// <summary>Simulated cycles per CLINT mtime tick (the timebase is the clock divided by this).</summary>
+    public ulong CyclesPerTimerTick { get; init; } = 10;
+
+    public void Validate()
+    {
+        if (TlbEntries < 1 || (TlbEntries & (TlbEntries - 1)) != 0 || TlbEntries > 1 << 16)
+            throw new ArgumentOutOfRangeException(nameof(TlbEntries), TlbEntries, "TLB entries must be a power of two between 1 and 65536");
+        if (CyclesPerTimerTick == 0)
+            throw new ArgumentOutOfRangeException(nameof(CyclesPerTimerTick), "cycles per timer tick must be at least 1");
+    }
+}
+
+/// <summary>Why <see cref="Hart.Run"/> returned.</summary>
+public enum StopReason
+{
+    /// <summary>The instruction budget ran out.</summary>
+    InstructionLimit,
+    /// <summary>A trap was taken and <see cref="HartOptions.HostHandlesTraps"/> hands it to the host.</summary>
+    Trap,
+    /// <summary>A trap was taken with no handler installed (mtvec is zero).</summary>
+    UnhandledTrap,
+    /// <summary>The semihosting sequence asks the host for a service; pc is at the ebreak.</summary>
+    Semihosting,
+    /// <summary>A device or a watched address (HTIF tohost) wants the host's attention.</summary>
+    Attention,
+    /// <summary>wfi with no interrupt that could ever wake the hart.</summary>
+    WaitingForever,
+}
+
+/// <summary>The outcome of a <see cref="Hart.Run"/> call.</summary>
+public readonly record struct RunResult(StopReason Reason, long InstructionsRetired);

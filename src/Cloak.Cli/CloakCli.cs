@@ -1,0 +1,38 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Cloak.Cli.Commands;
+
+namespace Cloak.Cli;
+
+/// <summary>Builds the command tree and turns every failure into one line on stderr and an exit code.</summary>
+internal static class CloakCli
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand(
+            "Cloak: a tamper-resistant RISC-V processor simulator (RV64IMAC) for running programs protected\n" +
+            "and studying how protected processes share encrypted memory.")
+        {
+            RunCommand.Create(),
+            DisassembleCommand.Create(),
+        };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+        {
+            foreach (var error in parse.Errors) Console.Error.WriteLine($"cloak: {error.Message}");
+            Console.Error.WriteLine("Try 'cloak --help' or 'cloak <command> --help'.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (CliError e)
+        {
+            Console.Out.Flush();
+            Console.Error.WriteLine($"cloak: {e.Message}");
+            return e.ExitCode;
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System.CommandLine;
+using System.Globalization;
+using Cloak.BareMetal;
+using Cloak.Chip.Cpu;
+using Cloak.Elf;
+using Cloak.Tracing;
+
+namespace Cloak.Cli.Commands;
+
+/// <summary><c>cloak run</c>: runs a bare-metal RISC-V program and exits with its status.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var programs = new Argument<string[]>("program")
+        {
+            Description = "The RISC-V ELF64 executable to run (linked for bare metal at the RAM base, e.g. picolibc with --oslib=semihost).",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var stats = new Option<bool>("--stats") { Description = "Print instructions retired, host seconds, MIPS and machine counters to stderr at the end." };
+        var trace = new Option<string?>("--trace") { Description = "Write one line per retired instruction (pc, bits, disassembly, register written, memory accessed) to FILE.", HelpName = "FILE" };
+        var maxInstructions = new Option<long?>("--max-instructions") { Description = "Stop after N instructions (exit code 124).", HelpName = "N" };
+        var ramSize = new Option<string>("--ram-size") { Description = "RAM size, e.g. 128M, 1G, 0x800000.", DefaultValueFactory = _ => "128M", HelpName = "SIZE" };
+        var ramBase = new Option<string>("--ram-base") { Description = "Physical address of RAM.", DefaultValueFactory = _ => "0x80000000", HelpName = "ADDRESS" };
+        var misaligned = new Option<string>("--misaligned") { Description = "Misaligned loads/stores: 'allow' (as QEMU) or 'trap' (as Spike).", DefaultValueFactory = _ => "allow" };
+        misaligned.AcceptOnlyFromAmong("allow", "trap");
+        var tlbEntries = new Option<int>("--tlb-entries") { Description = "Entries in each of the instruction and data TLBs (power of two).", DefaultValueFactory = _ => 256, HelpName = "N" };
+        var hostFiles = new Option<string?>("--host-files") { Description = "Let semihosting open host files under DIR (refused by default).", HelpName = "DIR" };
+        var cmdline = new Option<string>("--cmdline") { Description = "The command line SYS_GET_CMDLINE returns to the program.", DefaultValueFactory = _ => "", HelpName = "TEXT" };
+
+        var command = new Command("run", "Run a RISC-V program on the simulated machine; exit with its exit code.")
+        {
+            programs, stats, trace, maxInstructions, ramSize, ramBase, misaligned, tlbEntries, hostFiles, cmdline,
+        };
+        command.SetAction(parse =>
+        {
+            string[] files = parse.GetRequiredValue(programs);
+            if (files.Length > 1)
+                throw new CliError(ExitCodes.Usage, "running several programs at once needs the OS model (issue #3); give one program");
+            var hart = new HartOptions
+            {
+                MisalignedAccess = parse.GetValue(misaligned) == "trap" ? MisalignedAccessPolicy.Trap : MisalignedAccessPolicy.Allow,
+                TlbEntries = parse.GetValue(tlbEntries),
+            };
+            return Execute(
+                files[0],
+                hart,
+                Numbers.ParseSize(parse.GetRequiredValue(ramSize), "--ram-size"),
+                Numbers.ParseAddress(parse.GetRequiredValue(ramBase), "--ram-base"),
+                parse.GetValue(maxInstructions),
+                parse.GetValue(trace),
+                parse.GetValue(stats),
+                parse.GetValue(hostFiles),
+                parse.GetRequiredValue(cmdline));
+        });
+        return command;
+    }
+
+    private static int Execute(string path, HartOptions hart, ulong ramSize, ulong ramBase, long? maxInstructions,
+        string? tracePath, bool printStats, string? hostFiles, string commandLine)
+    {
+        if (maxInstructions is < 0) throw new CliError(ExitCodes.Usage, "--max-instructions must not be negative");
+        if (!File.Exists(path)) throw new CliError(ExitCodes.NoInput, $"{path}: no such file");
+        ElfImage image;
+        try
+        {
+            image = ElfImage.Load(path);
+        }
+        catch (ElfFormatException e)
+        {
+            throw new CliError(ExitCodes.BadInput, $"{path}: {e.Message}");
+        }
+
+        using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+        using var stderr = Console.OpenStandardError();
+        using var stdin = Console.OpenStandardInput();
+        MachineOptions options;
+        BareMetalMachine machine;
+        try
+        {
+            options = new MachineOptions
+            {
+                RamBase = ramBase,
+                RamSize = ramSize,
+                Hart = hart,
+                Stdout = stdout,
+                Stderr = stderr,
+                Stdin = stdin,
+                HostFileRoot = hostFiles,
+                CommandLine = commandLine,
+            };
+            machine = new BareMetalMachine(options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliError(ExitCodes.Usage, FirstLine(e.Message));
+        }
+        try
+        {
+            machine.Load(image);
+        }
+        catch (ElfFormatException e)
+        {
+            throw new CliError(ExitCodes.BadInput, $"{path}: {e.Message}");
+        }
+
+        using var traceWriter = tracePath is null ? null : OpenTrace(tracePath);
+        if (traceWriter is not null) machine.Hart.Tracer = new CommitLogWriter(traceWriter);
+
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        RunOutcome outcome;
+        try
+        {
+            outcome = machine.Run(maxInstructions, cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new CliError(ExitCodes.Interrupted, $"interrupted at pc 0x{machine.Hart.Pc:x} after {machine.Hart.InstructionsRetired} instructions");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+            traceWriter?.Flush();
+        }
+
+        if (printStats) PrintStats(outcome);
+        return outcome.End switch
+        {
+            RunEnd.Exited => outcome.ExitCode & 0xFF,
+            RunEnd.GuestFault => Report(ExitCodes.GuestFault, outcome.Message),
+            RunEnd.InstructionLimit => Report(ExitCodes.InstructionLimit, outcome.Message),
+            _ => Report(ExitCodes.GuestStuck, outcome.Message),
+        };
+    }
+
+    private static StreamWriter OpenTrace(string path)
+    {
+        try
+        {
+            return new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false), 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliError(ExitCodes.NoInput, $"--trace: cannot write '{path}': {e.Message}");
+        }
+    }
+
+    private static int Report(int code, string? message)
+    {
+        Console.Error.WriteLine($"cloak: {message}");
+        return code;
+    }
+
+    private static void PrintStats(RunOutcome o)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.Error.WriteLine(string.Create(c, $"""
+            cloak: instructions retired  {o.InstructionsRetired}
+            cloak: simulated cycles      {o.Cycles}
+            cloak: host seconds          {o.HostTime.TotalSeconds:F3}
+            cloak: MIPS                  {o.Mips:F1}
+            cloak: traps taken           {o.TrapsTaken}
+            cloak: page walks            {o.PageWalks}
+            cloak: decoded code pages    {o.DecodedPages}
+            """));
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+}

@@ -1,0 +1,3 @@
+using Cloak.Cli;
+
+return CloakCli.Run(args);

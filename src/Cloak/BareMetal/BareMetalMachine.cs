@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Cloak.Chip.Bus;
+using Cloak.Chip.Bus.Devices;
+using Cloak.Chip.Cpu;
+using Cloak.Elf;
+
+namespace Cloak.BareMetal;
+
+/// <summary>
+/// A single-hart machine laid out like QEMU's virt board that runs one bare-metal program in M-mode,
+/// serving semihosting and HTIF requests. This is what <c>cloak run</c> uses for a plain ELF.
+/// </summary>
+public sealed class BareMetalMachine
+{
+    /// <summary>Instructions per Run call, so cancellation is noticed promptly.</summary>
+    private const long ChunkInstructions = 64L << 20;
+
+    private readonly MachineOptions _options;
+    private readonly TestFinisher _finisher;
+    private readonly Semihosting _semihosting;
+    private Htif? _htif;
+
+    public BareMetalMachine(MachineOptions options)
+    {
+        options.Validate();
+        _options = options;
+        Dram = new Dram(options.RamBase, options.RamSize);
+        Bus = new SystemBus(Dram);
+        Hart hart = null!;
+        Clint = new Clint(() => hart.Cycles, options.Hart.CyclesPerTimerTick);
+        hart = new Hart(Bus, Clint, options.Hart);
+        Hart = hart;
+        _finisher = new TestFinisher(Bus);
+        Bus.Attach(MemoryMap.TestFinisherBase, _finisher);
+        Bus.Attach(MemoryMap.ClintBase, Clint);
+        Bus.Attach(MemoryMap.UartBase, new Uart16550(options.Stdout, options.Stdin));
+        _semihosting = new Semihosting(new GuestMemory(Dram), options, () => Hart.Cycles, ClockHz);
+    }
+
+    /// <summary>Nominal clock: the CLINT timebase is 10 MHz (QEMU virt's) at the default divider.</summary>
+    public ulong ClockHz => 10_000_000 * _options.Hart.CyclesPerTimerTick;
+
+    public Dram Dram { get; }
+    public SystemBus Bus { get; }
+    public Clint Clint { get; }
+    public Hart Hart { get; }
+
+    /// <summary>
+    /// Copies the program's segments to their physical (load) addresses, as QEMU's -kernel does,
+    /// and points the hart at the entry. HTIF is enabled if the program exports <c>tohost</c>.
+    /// </summary>
+    public void Load(ElfImage image)
+    {
+        foreach (var segment in image.Segments)
+        {
+            if (!Dram.Contains(segment.PhysicalAddress, segment.MemorySize))
+                throw new ElfFormatException(
+                    $"{segment} loads at physical [0x{segment.PhysicalAddress:x}, 0x{segment.PhysicalEnd:x}), outside RAM [0x{Dram.BaseAddress:x}, 0x{Dram.EndAddress:x}): use --ram-base/--ram-size or relink");
+        }
+        foreach (var segment in image.Segments)
+        {
+            Dram.Write(segment.PhysicalAddress, segment.FileBytes.Span);
+            ulong bss = segment.MemorySize - (ulong)segment.FileBytes.Length;
+            if (bss > 0) Dram.Clear(segment.PhysicalAddress + (ulong)segment.FileBytes.Length, (int)bss);
+        }
+        Hart.Reset(image.Entry);
+        Hart.SetRegister(10, (ulong)_options.Hart.HartId); // a0 = hart id, as QEMU's reset vector passes it
+        if (image.Symbol("tohost") is { } tohost)
+        {
+            _htif = new Htif(Dram, tohost, image.Symbol("fromhost"), _options.Stdout, _options.Stderr);
+            Bus.Watch(tohost);
+        }
+    }
+
+    /// <summary>Runs until the program exits, faults, waits forever or retires <paramref name="maxInstructions"/>.</summary>
+    public RunOutcome Run(long? maxInstructions = null, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        ulong start = Hart.InstructionsRetired;
+        long limit = maxInstructions ?? long.MaxValue;
+        try
+        {
+            while (true)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                long done = (long)(Hart.InstructionsRetired - start);
+                if (done >= limit) return Outcome(RunEnd.InstructionLimit, 0, $"stopped after {done} instructions (--max-instructions)");
+                var result = Hart.Run(Math.Min(limit - done, ChunkInstructions));
+                switch (result.Reason)
+                {
+                    case StopReason.InstructionLimit:
+                        continue;
+                    case StopReason.Semihosting:
+                        switch (_semihosting.Handle(Hart))
+                        {
+                            case Semihosting.Outcome.Exit exit: return Outcome(RunEnd.Exited, exit.Code, null);
+                            case Semihosting.Outcome.Unsupported u: return Outcome(RunEnd.HostError, 0, u.Message);
+                        }
+                        Hart.CompleteSemihostingCall();
+                        continue;
+                    case StopReason.Attention:
+                        Bus.ClearAttention();
+                        if (_finisher.ExitCode is { } finished) return Outcome(RunEnd.Exited, finished, null);
+                        if (_htif?.Poll() is { } status) return Outcome(RunEnd.Exited, status, null);
+                        continue;
+                    case StopReason.UnhandledTrap:
+                    {
+                        var trap = Hart.LastTrap!.Value;
+                        return Outcome(RunEnd.GuestFault, 0,
+                            $"unhandled trap: {trap.Describe()} (mcause {(ulong)trap.Cause}) at pc 0x{Hart.Mepc:x}, tval 0x{trap.Tval:x}; no trap handler is installed (mtvec = 0)");
+                    }
+                    case StopReason.WaitingForever:
+                        return Outcome(RunEnd.WaitingForever, 0, $"the hart executed wfi at pc 0x{Hart.Pc - 4:x} with no interrupt enabled that could wake it");
+                    default:
+                        throw new InvalidOperationException($"unexpected stop {result.Reason}");
+                }
+            }
+        }
+        finally
+        {
+            _options.Stdout.Flush();
+            _options.Stderr.Flush();
+        }
+
+        RunOutcome Outcome(RunEnd end, int code, string? message)
+        {
+            _semihosting.CloseAll();
+            return new RunOutcome(end, code, message,
+                end == RunEnd.GuestFault ? Hart.LastTrap : null, end == RunEnd.GuestFault ? Hart.Mepc : 0,
+                Hart.InstructionsRetired - start, Hart.Cycles, clock.Elapsed, Hart.PageWalks, Hart.TrapsTaken, Hart.DecodedPagesBuilt);
+        }
+    }
+}

@@ -81,7 +81,7 @@ TEST_BEGIN
     beqz a0, fail
     csrw mie, zero
 
-    /* back to direct mode: an exception from U also goes to BASE */
+    /* an exception from U-mode also goes to BASE */
     CASE(8)
     la a0, vec_marks
     sd zero, 0(a0)
@@ -89,6 +89,7 @@ TEST_BEGIN
     ld a0, vec_marks + 0
     beqz a0, fail
 
+    /* back to direct mode */
     CASE(10)
     la a1, trap_entry
     csrw mtvec, a1

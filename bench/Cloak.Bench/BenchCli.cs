@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+
+namespace Cloak.Bench;
+
+/// <summary>
+/// bench/run [--repeat N] [--record] [--only NAME]: runs every CPU-bound guest benchmark under
+/// <c>cloak run --stats</c> and under QEMU, best of N wall-clock runs each, and prints a Markdown table
+/// of instructions, Cloak's MIPS and the Cloak/QEMU wall-time ratio. --record appends the table and
+/// the command to bench/RESULTS.md.
+/// </summary>
+internal static class BenchCli
+{
+    public static int Run(string[] args)
+    {
+        int repeat = 3;
+        bool record = false;
+        string? only = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--repeat" when i + 1 < args.Length && int.TryParse(args[i + 1], out repeat) && repeat > 0: i++; break;
+                case "--record": record = true; break;
+                case "--only" when i + 1 < args.Length: only = args[++i]; break;
+                default:
+                    Console.Error.WriteLine("usage: bench/run [--repeat N] [--record] [--only NAME]");
+                    return 2;
+            }
+        }
+
+        var repo = Repository.Root();
+        var programs = Directory.GetFiles(Path.Combine(repo, "guest", "build", "bench"), "*.elf")
+            .Where(p => only is null || Path.GetFileNameWithoutExtension(p) == only)
+            .OrderBy(p => p, StringComparer.Ordinal).ToList();
+        if (programs.Count == 0)
+        {
+            Console.Error.WriteLine("bench: no benchmark programs in guest/build/bench: run ./setup (or make -C guest)");
+            return 1;
+        }
+
+        var rows = new List<string>();
+        var table = new StringBuilder();
+        table.AppendLine("| program | instructions | Cloak MIPS | Cloak wall s | QEMU wall s | Cloak/QEMU |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|");
+        var mipsValues = new List<double>();
+        foreach (string elf in programs)
+        {
+            string name = Path.GetFileNameWithoutExtension(elf);
+            Console.Error.WriteLine($"bench: {name}");
+            var cloak = Measure.Best(repeat, () => Measure.Cloak(repo, elf));
+            var qemu = Measure.Best(repeat, () => Measure.Qemu(elf));
+            if (cloak.ExitCode != qemu.ExitCode)
+                Console.Error.WriteLine($"bench: warning: {name} exits {cloak.ExitCode} under Cloak and {qemu.ExitCode} under QEMU");
+            mipsValues.Add(cloak.Mips);
+            table.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {cloak.Instructions:N0} | {cloak.Mips:F0} | {cloak.Wall.TotalSeconds:F2} | {qemu.Wall.TotalSeconds:F2} | {cloak.Wall / qemu.Wall:F2} |"));
+        }
+        double geomean = Math.Exp(mipsValues.Average(Math.Log));
+        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"\nGeometric mean of Cloak MIPS: **{geomean:F0}**."));
+        Console.WriteLine(table.ToString());
+
+        if (record)
+        {
+            string results = Path.Combine(repo, "bench", "RESULTS.md");
+            var entry = new StringBuilder();
+            entry.AppendLine(CultureInfo.InvariantCulture, $"\n## CPU-bound programs, Cloak vs QEMU ({DateTime.UtcNow:yyyy-MM-dd})\n");
+            entry.AppendLine(CultureInfo.InvariantCulture, $"Command: `bench/run --repeat {repeat}{(only is null ? "" : " --only " + only)}` on {Environment.ProcessorCount} cores; best of {repeat} wall-clock runs each, process start-up included on both sides. MIPS is Cloak's own figure (instructions retired / seconds in the simulation loop).\n");
+            entry.Append(table);
+            File.AppendAllText(results, entry.ToString());
+            Console.Error.WriteLine($"bench: appended to {results}");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Cloak.Bench;
+
+internal sealed record Sample(TimeSpan Wall, int ExitCode, ulong Instructions, double Mips);
+
+/// <summary>Runs one program under Cloak or QEMU and measures it.</summary>
+internal static partial class Measure
+{
+    public static Sample Best(int repeat, Func<Sample> run) =>
+        Enumerable.Range(0, repeat).Select(_ => run()).MinBy(s => s.Wall)!;
+
+    public static Sample Cloak(string repo, string elf)
+    {
+        var (wall, code, _, stderr) = Execute(Path.Combine(repo, "cloak"), ["run", "--stats", elf]);
+        ulong instructions = ulong.Parse(Stat(stderr, "instructions retired"), CultureInfo.InvariantCulture);
+        double mips = double.Parse(Stat(stderr, "MIPS"), CultureInfo.InvariantCulture);
+        return new Sample(wall, code, instructions, mips);
+    }
+
+    public static Sample Qemu(string elf)
+    {
+        var (wall, code, _, _) = Execute("qemu-system-riscv64",
+            ["-M", "virt", "-nographic", "-bios", "none", "-semihosting-config", "enable=on,target=native", "-kernel", elf]);
+        return new Sample(wall, code, 0, 0);
+    }
+
+    private static string Stat(string stderr, string name)
+    {
+        var match = Regex.Match(stderr, $@"cloak: {Regex.Escape(name)}\s+(\S+)");
+        return match.Success ? match.Groups[1].Value : throw new InvalidOperationException($"cloak --stats printed no '{name}':\n{stderr}");
+    }
+
+    private static (TimeSpan Wall, int ExitCode, string Stdout, string Stderr) Execute(string file, string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (string a in arguments) start.ArgumentList.Add(a);
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {file}");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        clock.Stop();
+        return (clock.Elapsed, process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

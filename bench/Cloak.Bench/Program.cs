@@ -1,0 +1,3 @@
+using Cloak.Bench;
+
+return BenchCli.Run(args);

@@ -107,4 +107,7 @@ public sealed unsafe partial class Hart
         _pc += 4;
         _retired++;
     }
+
+    /// <summary>Time passing while the hart does nothing (an OS idle loop), counted in cycles.</summary>
+    public void AddIdleCycles(ulong cycles) => _stallCycles += cycles;
 }

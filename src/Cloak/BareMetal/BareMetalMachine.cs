@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cloak.Chip;
 using Cloak.Chip.Bus;
 using Cloak.Chip.Bus.Devices;
 using Cloak.Chip.Cpu;
@@ -24,26 +25,24 @@ public sealed class BareMetalMachine
     {
         options.Validate();
         _options = options;
-        Dram = new Dram(options.RamBase, options.RamSize);
-        Bus = new SystemBus(Dram);
-        Hart hart = null!;
-        Clint = new Clint(() => hart.Cycles, options.Hart.CyclesPerTimerTick);
-        hart = new Hart(Bus, Clint, options.Hart);
-        Hart = hart;
+        Processor = new Processor(new ChipOptions
+        {
+            RamBase = options.RamBase,
+            RamSize = options.RamSize,
+            ClintBase = MemoryMap.ClintBase,
+            Hart = options.Hart with { HostHandlesTraps = false },
+        });
         _finisher = new TestFinisher(Bus);
         Bus.Attach(MemoryMap.TestFinisherBase, _finisher);
-        Bus.Attach(MemoryMap.ClintBase, Clint);
         Bus.Attach(MemoryMap.UartBase, new Uart16550(options.Stdout, options.Stdin));
-        _semihosting = new Semihosting(new GuestMemory(Dram), options, () => Hart.Cycles, ClockHz);
+        _semihosting = new Semihosting(new GuestMemory(Dram), options, () => Hart.Cycles, Processor.ClockHz);
     }
 
-    /// <summary>Nominal clock: the CLINT timebase is 10 MHz (QEMU virt's) at the default divider.</summary>
-    public ulong ClockHz => 10_000_000 * _options.Hart.CyclesPerTimerTick;
-
-    public Dram Dram { get; }
-    public SystemBus Bus { get; }
-    public Clint Clint { get; }
-    public Hart Hart { get; }
+    public Processor Processor { get; }
+    public Dram Dram => Processor.Dram;
+    public SystemBus Bus => Processor.Bus;
+    public Clint Clint => Processor.Clint;
+    public Hart Hart => Processor.Hart;
 
     /// <summary>
     /// Copies the program's segments to their physical (load) addresses, as QEMU's -kernel does,

@@ -6,7 +6,7 @@
  *  - M-mode CSRs (mstatus, mscratch, mepc, mtvec, mie, mhartid, misa,
  *    mcycle), mret and sfence.vma are illegal in U-mode
  *    (mcause 2, mtval = the instruction bits, as QEMU 7.2 reports)
- *  - wfi in U-mode with mstatus.TW = 1 is illegal
+ *  - wfi in U-mode with mstatus.TW = 1 is illegal (QEMU: time limit 0)
  *  - mcounteren: cycle / instret readable from U only if their bit
  *    (CY = 0, IR = 2) is set. QEMU has S-mode, where U-mode also needs
  *    the scounteren bit; scounteren is therefore written with TRY_CSRW
@@ -64,7 +64,9 @@ TEST_BEGIN
     /* privileged instructions */
     TEST_TRAP_U(18, CAUSE_ILLEGAL, 0x30200073, mret)
     TEST_TRAP_U(19, CAUSE_ILLEGAL, 0x12000073, sfence.vma)
-    /* wfi with TW = 1 */
+    /* wfi with TW = 1: the spec allows a wfi that "completes within a
+     * bounded time" not to trap; QEMU always traps (time limit 0), and
+     * this test follows it */
     li a0, MSTATUS_TW
     csrs mstatus, a0
     TEST_TRAP_U(20, CAUSE_ILLEGAL, 0x10500073, wfi)

@@ -33,7 +33,20 @@
  *           expectation, and returns with mret to `resume_label` in
  *           M-mode (it sets mstatus.MPP = M and clears mstatus.MPIE, so
  *           the mret leaves MIE = 0 and MPP = U).
- *           The expectation is one-shot.
+ *           The expectation is one-shot. EXPECT_TRAP2(c1, c2, label)
+ *           accepts either cause (used only where the spec and QEMU 7.2
+ *           disagree, each use says why). The test checks the recorded
+ *           values afterwards (TEST_TRAP does cause, mepc and mtval).
+ *           A trap expected but not taken falls through to `j fail`
+ *           (M-mode) or to an `ebreak` sentinel (U-mode helpers), which
+ *           then fails as an unexpected trap.
+ *
+ *  U-mode   ENTER_U(label) mrets to label with MPP = U; U_BEGIN ...
+ *           U_END runs a block in U-mode that ends with an ecall (the
+ *           expected trap that brings the hart back to M-mode);
+ *           TEST_TRAP_U(n, cause, tval, insn...) expects insn to trap
+ *           from U-mode. (sv39_common.h has the same for code running
+ *           at a virtual address.)
  *
  *  Registers reserved by the framework (tests must not keep values there
  *  across a macro or a possible trap):

@@ -258,7 +258,8 @@ public sealed unsafe partial class Hart
                     _pc = pc;
                     _sliceRetired = (ulong)n;
                     if (d->Length == 4 && IsSemihostingCall(pc)) return SliceExit.Semihosting;
-                    _pendingTrap = new Trap(TrapCause.Breakpoint, pc);
+                    // mtval = 0 for ebreak, as QEMU does (the privileged spec also allows the pc).
+                    _pendingTrap = new Trap(TrapCause.Breakpoint, 0);
                     goto trap;
                 case ExecOp.Csrrw or ExecOp.Csrrs or ExecOp.Csrrc or ExecOp.Csrrwi or ExecOp.Csrrsi or ExecOp.Csrrci:
                 {

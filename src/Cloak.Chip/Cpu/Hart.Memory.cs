@@ -173,10 +173,14 @@ public sealed unsafe partial class Hart
             }
             if ((va & PageOffsetMask) + (ulong)size > Sv39.PageSize)
             {
-                // Split at the page boundary: each byte is translated on its own.
+                // Split at the page boundary. Both pages are checked first; a fault in the second
+                // reports that page's first address in mtval, as QEMU does.
+                ulong secondPage = (va & PageHighMask) + Sv39.PageSize;
+                if (!Translate(va, AccessType.Load, va, out _, out _, out _) ||
+                    !Translate(secondPage, AccessType.Load, secondPage, out _, out _, out _)) return false;
                 for (int i = size - 1; i >= 0; i--)
                 {
-                    if (!LoadSlow(va + (ulong)i, 1, out ulong b)) { _pendingTrap = _pendingTrap with { Tval = va }; return false; }
+                    if (!LoadSlow(va + (ulong)i, 1, out ulong b)) return false;
                     value = value << 8 | b;
                 }
                 return true;
@@ -213,15 +217,16 @@ public sealed unsafe partial class Hart
             }
             if ((va & PageOffsetMask) + (ulong)size > Sv39.PageSize)
             {
-                // Translate both pages before writing anything, so a fault leaves memory unchanged.
-                ulong last = va + (ulong)size - 1;
+                // Translate both pages before writing anything, so a fault leaves memory unchanged;
+                // a fault in the second page reports that page's first address, as QEMU does.
+                ulong secondPage = (va & PageHighMask) + Sv39.PageSize;
                 if (!Translate(va, AccessType.Store, va, out _, out _, out _) ||
-                    !Translate(last, AccessType.Store, va, out _, out _, out _)) return StoreOutcome.Trap;
+                    !Translate(secondPage, AccessType.Store, secondPage, out _, out _, out _)) return StoreOutcome.Trap;
                 var outcome = StoreOutcome.Done;
                 for (int i = 0; i < size; i++)
                 {
                     var part = StoreSlow(va + (ulong)i, 1, value >> (8 * i));
-                    if (part == StoreOutcome.Trap) { _pendingTrap = _pendingTrap with { Tval = va }; return part; }
+                    if (part == StoreOutcome.Trap) return part;
                     if (part == StoreOutcome.DoneEndSlice) outcome = part;
                 }
                 return outcome;

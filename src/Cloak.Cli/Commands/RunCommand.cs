@@ -3,6 +3,8 @@ using System.Globalization;
 using Cloak.BareMetal;
 using Cloak.Chip.Cpu;
 using Cloak.Elf;
+using Cloak.Kernel;
+using Cloak.Os;
 using Cloak.Tracing;
 
 namespace Cloak.Cli.Commands;
@@ -26,24 +28,42 @@ internal static class RunCommand
         misaligned.AcceptOnlyFromAmong("allow", "trap");
         var tlbEntries = new Option<int>("--tlb-entries") { Description = "Entries in each of the instruction and data TLBs (power of two).", DefaultValueFactory = _ => 256, HelpName = "N" };
         var hostFiles = new Option<string?>("--host-files") { Description = "Let semihosting open host files under DIR (refused by default).", HelpName = "DIR" };
-        var cmdline = new Option<string>("--cmdline") { Description = "The command line SYS_GET_CMDLINE returns to the program.", DefaultValueFactory = _ => "", HelpName = "TEXT" };
+        var cmdline = new Option<string>("--cmdline") { Description = "The command line SYS_GET_CMDLINE returns to a bare-metal program.", DefaultValueFactory = _ => "", HelpName = "TEXT" };
+        var quantum = new Option<ulong>("--quantum") { Description = "OS model: instructions a process runs before the timer preempts it.", DefaultValueFactory = _ => 100_000, HelpName = "N" };
+        var seed = new Option<int>("--seed") { Description = "OS model: seed of frame allocation and address-space layout (same seed, same run).", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var swap = new Option<string>("--swap") { Description = "OS model: swap store size, e.g. 256M.", DefaultValueFactory = _ => "256M", HelpName = "SIZE" };
+        var outputDir = new Option<string?>("--output-dir") { Description = "OS model: write each process's output to DIR/<pid>-<name>.out instead of prefixed lines on stdout.", HelpName = "DIR" };
+        ramSize.Aliases.Add("--dram");
 
-        var command = new Command("run", "Run a RISC-V program on the simulated machine; exit with its exit code.")
+        var command = new Command("run", "Run RISC-V programs: one bare-metal program (semihosting/HTIF), or user processes (linked with libcloak) under the OS model; exit with the program's exit code.")
         {
-            programs, stats, trace, maxInstructions, ramSize, ramBase, misaligned, tlbEntries, hostFiles, cmdline,
+            programs, stats, trace, maxInstructions, ramSize, ramBase, misaligned, tlbEntries, hostFiles, cmdline, quantum, seed, swap, outputDir,
         };
         command.SetAction(parse =>
         {
             string[] files = parse.GetRequiredValue(programs);
-            if (files.Length > 1)
-                throw new CliError(ExitCodes.Usage, "running several programs at once needs the OS model (issue #3); give one program");
             var hart = new HartOptions
             {
                 MisalignedAccess = parse.GetValue(misaligned) == "trap" ? MisalignedAccessPolicy.Trap : MisalignedAccessPolicy.Allow,
                 TlbEntries = parse.GetValue(tlbEntries),
             };
+            var images = files.Select(LoadImage).ToList();
+            if (files.Length > 1 || OsMachine.IsUserProcessImage(images[0]))
+            {
+                if (parse.GetValue(trace) is not null) throw new CliError(ExitCodes.Usage, "--trace works for bare-metal programs only");
+                var kernel = new KernelOptions
+                {
+                    Quantum = parse.GetValue(quantum),
+                    Seed = parse.GetValue(seed),
+                    SwapSlots = (int)Math.Min(int.MaxValue, Numbers.ParseSize(parse.GetRequiredValue(swap), "--swap") / 4096),
+                    MaxInstructions = parse.GetValue(maxInstructions),
+                };
+                return OsRun.Execute(files, images, hart, Numbers.ParseSize(parse.GetRequiredValue(ramSize), "--ram-size"),
+                    kernel, parse.GetValue(outputDir), parse.GetValue(stats));
+            }
             return Execute(
                 files[0],
+                images[0],
                 hart,
                 Numbers.ParseSize(parse.GetRequiredValue(ramSize), "--ram-size"),
                 Numbers.ParseAddress(parse.GetRequiredValue(ramBase), "--ram-base"),
@@ -56,20 +76,24 @@ internal static class RunCommand
         return command;
     }
 
-    private static int Execute(string path, HartOptions hart, ulong ramSize, ulong ramBase, long? maxInstructions,
-        string? tracePath, bool printStats, string? hostFiles, string commandLine)
+    /// <summary>Reads and checks an ELF file; a missing or malformed file is a one-line error.</summary>
+    internal static ElfImage LoadImage(string path)
     {
-        if (maxInstructions is < 0) throw new CliError(ExitCodes.Usage, "--max-instructions must not be negative");
         if (!File.Exists(path)) throw new CliError(ExitCodes.NoInput, $"{path}: no such file");
-        ElfImage image;
         try
         {
-            image = ElfImage.Load(path);
+            return ElfImage.Load(path);
         }
         catch (ElfFormatException e)
         {
             throw new CliError(ExitCodes.BadInput, $"{path}: {e.Message}");
         }
+    }
+
+    private static int Execute(string path, ElfImage image, HartOptions hart, ulong ramSize, ulong ramBase, long? maxInstructions,
+        string? tracePath, bool printStats, string? hostFiles, string commandLine)
+    {
+        if (maxInstructions is < 0) throw new CliError(ExitCodes.Usage, "--max-instructions must not be negative");
 
         using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
         using var stderr = Console.OpenStandardError();

@@ -1,0 +1,98 @@
+/* System call wrappers and the C library's operating-system hooks (_exit, sbrk). */
+#include <string.h>
+#include <stdint.h>
+#include "cloak/cloak.h"
+
+void __cloak_flush_stdout(void);
+
+struct timespec64 { int64_t seconds; int64_t nanoseconds; };
+
+long cloak_write(int fd, const void *buffer, size_t length) { return cloak_syscall3(CLOAK_SYS_WRITE, fd, buffer, length); }
+long cloak_read(int fd, void *buffer, size_t length) { return cloak_syscall3(CLOAK_SYS_READ, fd, buffer, length); }
+long cloak_getpid(void) { return cloak_syscall0(CLOAK_SYS_GET_PID); }
+long cloak_getppid(void) { return cloak_syscall0(CLOAK_SYS_GET_PPID); }
+long cloak_yield(void) { return cloak_syscall0(CLOAK_SYS_SCHED_YIELD); }
+
+long cloak_sleep_ns(uint64_t nanoseconds)
+{
+    struct timespec64 t = { (int64_t)(nanoseconds / 1000000000u), (int64_t)(nanoseconds % 1000000000u) };
+    return cloak_syscall2(CLOAK_SYS_NANO_SLEEP, &t, 0);
+}
+
+uint64_t cloak_now_ns(void)
+{
+    struct timespec64 t;
+    if (cloak_syscall2(CLOAK_SYS_CLOCK_GET_TIME, 1 /* CLOCK_MONOTONIC */, &t) != 0) return 0;
+    return (uint64_t)t.seconds * 1000000000u + (uint64_t)t.nanoseconds;
+}
+
+static long wait_for(long pid, int *code, long options)
+{
+    int status = 0;
+    long result = cloak_syscall4(CLOAK_SYS_WAIT4, pid, &status, options, 0);
+    if (result > 0 && code) *code = (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+    return result;
+}
+
+long cloak_wait(long pid, int *code) { return wait_for(pid, code, 0); }
+long cloak_wait_nohang(long pid, int *code) { return wait_for(pid, code, 1); }
+
+long cloak_spawn(const char *name, char *const argv[]) { return cloak_syscall3(CLOAK_SYS_SPAWN, name, strlen(name), argv); }
+
+void *cloak_mmap(size_t length)
+{
+    long result = cloak_syscall6(CLOAK_SYS_MMAP, 0, (long)length, 3 /* read | write */, 0x22 /* private | anonymous */, -1, 0);
+    return result < 0 ? NULL : (void *)result;
+}
+
+long cloak_munmap(void *address, size_t length) { return cloak_syscall2(CLOAK_SYS_MUNMAP, address, length); }
+
+long cloak_shm_create(size_t size) { return cloak_syscall1(CLOAK_SYS_SHM_CREATE, size); }
+
+void *cloak_shm_map(long id, size_t *size, long *error)
+{
+    long result = cloak_syscall2(CLOAK_SYS_SHM_MAP, id, size);
+    if (error) *error = result < 0 ? result : 0;
+    return result < 0 ? NULL : (void *)result;
+}
+
+long cloak_shm_unmap(void *address) { return cloak_syscall1(CLOAK_SYS_SHM_UNMAP, address); }
+long cloak_shm_destroy(long id) { return cloak_syscall1(CLOAK_SYS_SHM_DESTROY, id); }
+long cloak_chan_create(const char *name) { return cloak_syscall2(CLOAK_SYS_CHAN_CREATE, name, strlen(name)); }
+long cloak_chan_open(const char *name) { return cloak_syscall2(CLOAK_SYS_CHAN_OPEN, name, strlen(name)); }
+
+long cloak_chan_open_wait(const char *name)
+{
+    for (;;) {
+        long handle = cloak_chan_open(name);
+        if (handle != -CLOAK_ENOENT) return handle;
+        cloak_yield();
+    }
+}
+
+long cloak_chan_send(long handle, const void *buffer, size_t length) { return cloak_syscall3(CLOAK_SYS_CHAN_SEND, handle, buffer, length); }
+long cloak_chan_recv(long handle, void *buffer, size_t capacity, int flags) { return cloak_syscall4(CLOAK_SYS_CHAN_RECV, handle, buffer, capacity, flags); }
+long cloak_chan_close(long handle) { return cloak_syscall1(CLOAK_SYS_CHAN_CLOSE, handle); }
+
+_Noreturn void cloak_exit(int code)
+{
+    __cloak_flush_stdout();
+    for (;;) cloak_syscall1(CLOAK_SYS_EXIT_GROUP, code);
+}
+
+/* picolibc's exit() ends here after atexit handlers and destructors. */
+_Noreturn void _exit(int code);
+_Noreturn void _exit(int code) { cloak_exit(code); }
+
+/* malloc's memory: the heap grows with brk. */
+void *sbrk(ptrdiff_t increment);
+void *sbrk(ptrdiff_t increment)
+{
+    static uintptr_t current;
+    if (current == 0) current = (uintptr_t)cloak_syscall1(CLOAK_SYS_BRK, 0);
+    uintptr_t wanted = current + (uintptr_t)increment;
+    if ((uintptr_t)cloak_syscall1(CLOAK_SYS_BRK, wanted) != wanted) return (void *)-1;
+    uintptr_t old = current;
+    current = wanted;
+    return (void *)old;
+}

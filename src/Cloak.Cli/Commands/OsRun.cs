@@ -1,0 +1,97 @@
+using System.Globalization;
+using Cloak.Chip.Cpu;
+using Cloak.Elf;
+using Cloak.Kernel;
+using Cloak.Os;
+
+namespace Cloak.Cli.Commands;
+
+/// <summary><c>cloak run a.elf b.elf ...</c>: user processes on the OS model, output kept apart per process.</summary>
+internal static class OsRun
+{
+    public static int Execute(string[] files, IReadOnlyList<ElfImage> images, HartOptions hart, ulong ramSize,
+        KernelOptions kernel, string? outputDir, bool printStats)
+    {
+        for (int i = 0; i < files.Length; i++)
+            if (!OsMachine.IsUserProcessImage(images[i]))
+                throw new CliError(ExitCodes.BadInput,
+                    $"{files[i]}: a bare-metal program (no libcloak entry point); only user programs linked with guest/lib can run under the OS model");
+        if (outputDir is not null) Directory.CreateDirectory(outputDir);
+
+        using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+        var outputs = new List<Stream>();
+        Stream OutputFor(int pid, string name)
+        {
+            Stream stream = outputDir is not null
+                ? new FileStream(Path.Combine(outputDir, $"{pid}-{name}.out"), FileMode.Create, FileAccess.Write)
+                : files.Length == 1 ? stdout : new PrefixedLineStream(stdout, $"[{pid}:{name}] ");
+            outputs.Add(stream);
+            return stream;
+        }
+
+        OsMachine machine;
+        try
+        {
+            machine = new OsMachine(new OsMachineOptions
+            {
+                RamSize = ramSize,
+                Hart = hart,
+                Kernel = kernel with
+                {
+                    OutputFor = OutputFor,
+                    InputFor = (pid, _) => pid == 1 && files.Length == 1 ? Console.OpenStandardInput() : Stream.Null,
+                },
+            });
+            foreach (var (file, image) in files.Zip(images)) machine.Register(OsMachine.ProgramName(file), image);
+            foreach (var file in files) machine.Start(OsMachine.ProgramName(file));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliError(ExitCodes.Usage, e.Message.Split('\n')[0]);
+        }
+        catch (ElfFormatException e)
+        {
+            throw new CliError(ExitCodes.BadInput, e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliError(ExitCodes.Usage, $"cannot start the programs: {e.Message} (try a larger --dram)");
+        }
+
+        var outcome = machine.Run();
+        foreach (var stream in outputs) stream.Flush();
+        foreach (var stream in outputs.Where(s => s != stdout)) stream.Dispose();
+        stdout.Flush();
+
+        foreach (var p in outcome.Processes.Where(p => p.KillReason is not null))
+            Console.Error.WriteLine($"cloak: process {p.Pid} ({p.Name}) killed: {p.KillReason}");
+        if (printStats) PrintStats(outcome);
+        if (outcome.End == KernelRunEnd.InstructionLimit)
+        {
+            Console.Error.WriteLine($"cloak: stopped after {outcome.Statistics.Instructions} instructions (--max-instructions)");
+            return ExitCodes.InstructionLimit;
+        }
+        var failed = outcome.Processes.FirstOrDefault(p => p.ExitCode != 0);
+        return failed is null ? ExitCodes.Success : failed.ExitCode & 0xFF;
+    }
+
+    private static void PrintStats(OsRunOutcome o)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var e = Console.Error;
+        e.WriteLine("cloak: pid  name              exit  instructions  page-faults  swap-ins  switches  syscalls");
+        foreach (var p in o.Processes)
+            e.WriteLine(string.Create(c, $"cloak: {p.Pid,3}  {p.Name,-16} {p.ExitCode,5}  {p.Statistics.Instructions,12}  {p.Statistics.PageFaults,11}  {p.Statistics.SwapIns,8}  {p.Statistics.ContextSwitches,8}  {p.Statistics.Syscalls,8}"));
+        var s = o.Statistics;
+        e.WriteLine(string.Create(c, $"""
+            cloak: instructions retired  {s.Instructions}
+            cloak: host seconds          {s.HostTime.TotalSeconds:F3}
+            cloak: MIPS                  {s.Mips:F1}
+            cloak: context switches      {s.ContextSwitches}
+            cloak: timer interrupts      {s.TimerInterrupts}
+            cloak: syscalls              {s.Syscalls}
+            cloak: page faults           {s.PageFaults}
+            cloak: swap outs / ins       {s.SwapOuts} / {s.SwapIns}
+            """));
+    }
+}

@@ -1,0 +1,102 @@
+using Cloak.Chip;
+using Cloak.Chip.Bus;
+using Cloak.Chip.Memory;
+using Cloak.Kernel.Memory;
+
+namespace Cloak.Kernel.Adversaries;
+
+/// <summary>A page of a process that is in a frame right now.</summary>
+public readonly record struct ResidentPage(ulong VirtualAddress, ulong Frame, AreaKind Kind);
+
+/// <summary>An area of a process's address space, as the kernel's own records describe it.</summary>
+public readonly record struct AreaInfo(ulong Start, ulong End, AreaKind Kind, Protection Protection);
+
+/// <summary>
+/// What a hostile kernel can do besides watching its own actions: anything to DRAM, swap, page tables,
+/// channels and saved register contexts. (It cannot reach inside the chip: that is the point.)
+/// </summary>
+public sealed class AdversaryPowers
+{
+    private readonly Kernel _kernel;
+
+    internal AdversaryPowers(Kernel kernel) => _kernel = kernel;
+
+    public Dram Memory => _kernel.Port.Memory;
+    public SwapStore Swap => _kernel.Swap;
+    public IReadOnlyList<Process> Processes => _kernel.Processes;
+    public ulong NowNanoseconds => _kernel.Port.NowNanoseconds;
+
+    public Process? Find(string name) => _kernel.Processes.FirstOrDefault(p => p.Name == name && p.State is not (ProcessState.Zombie or ProcessState.Reaped));
+    public Process? Find(int pid) => _kernel.Processes.FirstOrDefault(p => p.Pid == pid);
+
+    public IReadOnlyList<AreaInfo> Areas(Process process) =>
+        [.. process.Memory.Areas.Select(a => new AreaInfo(a.Start, a.End, a.Kind, a.Protection))];
+
+    /// <summary>The process's pages that are in DRAM now, with their frames (from its page table).</summary>
+    public IReadOnlyList<ResidentPage> ResidentPages(Process process, AreaKind? kind = null)
+    {
+        var pages = new List<ResidentPage>();
+        if (process.State is ProcessState.Zombie or ProcessState.Reaped) return pages;
+        foreach (var area in process.Memory.Areas.Where(a => kind is null || a.Kind == kind))
+            for (ulong va = area.Start; va < area.End; va += 4096)
+            {
+                ulong pte = process.Memory.Table.Read(va);
+                if ((pte & Pte.Valid) != 0) pages.Add(new ResidentPage(va, Pte.Ppn(pte), area.Kind));
+            }
+        return pages;
+    }
+
+    /// <summary>Every frame the kernel has handed out (process pages and page tables).</summary>
+    public IReadOnlyList<ulong> FramesInUse()
+    {
+        var frames = _kernel.Pager.Frames;
+        var used = new List<ulong>();
+        for (int i = 0; i < frames.Count; i++)
+            if (frames.Use(frames.FrameAt(i)) != FrameUse.Free) used.Add(frames.FrameAt(i));
+        return used;
+    }
+
+    /// <summary>
+    /// Maps physical <paramref name="frame"/> into <paramref name="into"/> at <paramref name="virtualAddress"/>
+    /// by writing its page table directly, so that process can load and store the frame's bytes.
+    /// </summary>
+    public bool MapFrame(Process into, ulong virtualAddress, ulong frame, Protection protection)
+    {
+        ulong va = virtualAddress & ~0xFFFUL;
+        if (into.State is ProcessState.Zombie or ProcessState.Reaped) return false;
+        var existing = into.Memory.Find(va);
+        if (existing is not null && existing.Kind != AreaKind.Foreign) return false;
+        if (existing is null)
+        {
+            var obj = new MemoryObject($"foreign frame 0x{frame:x}", 1);
+            obj.Pages[0].Frame = frame;
+            obj.Pages[0].Populated = true;
+            into.Memory.Map(obj, va, 0, 1, protection, AreaKind.Foreign);
+        }
+        else
+        {
+            existing.Object.Pages[existing.ObjectPage(va)].Frame = frame;
+        }
+        bool mapped = into.Memory.Table.Map(va, frame, protection);
+        _kernel.Port.FlushTranslations();
+        return mapped;
+    }
+
+    /// <summary>Puts a message on a channel as if its other end had sent it.</summary>
+    public bool InjectMessage(string channelName, int toSide, byte[] payload)
+    {
+        var channel = _kernel.Channels.LastOrDefault(c => c.Name == channelName);
+        if (channel is null || toSide is not (0 or 1)) return false;
+        var sender = channel.Ends[1 - toSide]?.Owner ?? channel.Ends[toSide]?.Owner;
+        if (sender is null) return false;
+        _kernel.Deliver(channel, toSide, sender, payload);
+        return true;
+    }
+
+    /// <summary>The register context the kernel keeps for a process between runs (OS memory: readable, writable).</summary>
+    public UserContext SavedContext(Process process) => process.Context;
+
+    public void Kill(Process process, string reason) => _kernel.KillByAdversary(process, reason);
+
+    public void FlushTranslations() => _kernel.Port.FlushTranslations();
+}

@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using Cloak.Chip;
+using Cloak.Chip.Cpu;
+using Cloak.Chip.Memory;
+using Cloak.Elf;
+using Cloak.Kernel.Adversaries;
+using Cloak.Kernel.Ipc;
+using Cloak.Kernel.Memory;
+
+namespace Cloak.Kernel;
+
+/// <summary>
+/// The untrusted operating system model: it runs user processes on the chip through the chip's
+/// <see cref="OsPort"/> (as gem5's SE mode or QEMU's user mode emulate an OS), with processes, virtual
+/// memory, demand paging and swap, shared memory, channels, a round-robin scheduler driven by timer
+/// interrupts, and Linux-numbered system calls. Every action passes through the attached
+/// <see cref="Adversary"/> hooks. It never touches the hart's internals.
+/// </summary>
+public sealed partial class Kernel
+{
+    private readonly OsPort _port;
+    private readonly KernelOptions _options;
+    private readonly KernelEvents _events = new();
+    private readonly Pager _pager;
+    private readonly Random _random;
+    private readonly Dictionary<string, ElfImage> _programs = new(StringComparer.Ordinal);
+    private readonly List<Process> _processes = [];
+    private readonly Queue<Process> _ready = new();
+    private readonly Dictionary<int, SharedSegment> _segments = [];
+    private readonly List<Channel> _channels = [];
+    private int _nextPid = 1, _nextSegmentId = 1, _nextChannelId = 1;
+    private ulong _contextSwitches, _syscalls, _timerInterrupts, _instructions;
+    private Process? _lastRun;
+
+    public Kernel(Processor processor, KernelOptions options)
+    {
+        options.Validate();
+        if (!processor.Options.Hart.HostHandlesTraps)
+            throw new ArgumentException("the kernel model handles traps itself: build the processor with HartOptions.HostHandlesTraps = true");
+        _port = processor.Port;
+        _options = options;
+        _random = new Random(options.Seed);
+        Swap = new SwapStore(options.SwapSlots);
+        _pager = new Pager(_port, new FrameTable(_port.Memory, _random), Swap, _events);
+        Powers = new AdversaryPowers(this);
+    }
+
+    public OsPort Port => _port;
+    public SwapStore Swap { get; }
+    public IReadOnlyList<Process> Processes => _processes;
+    internal Pager Pager => _pager;
+    internal AdversaryPowers Powers { get; }
+    internal IReadOnlyList<Channel> Channels => _channels;
+    internal IReadOnlyDictionary<int, SharedSegment> Segments => _segments;
+
+    /// <summary>Attaches an adversary; it sees every later kernel action.</summary>
+    public void Attach(Adversary adversary)
+    {
+        adversary.Powers = Powers;
+        _events.Attach(adversary);
+        adversary.OnAttached();
+    }
+
+    /// <summary>Makes a program available to <see cref="Start"/> and to the spawn system call by name.</summary>
+    public void Register(string name, ElfImage image)
+    {
+        ValidateUserImage(name, image);
+        _programs[name] = image;
+    }
+
+    /// <summary>Starts a registered program as a new process with the given arguments (argv[0] included).</summary>
+    public Process Start(string name, IReadOnlyList<string> arguments, int parentPid = 0)
+    {
+        if (!_programs.TryGetValue(name, out var image)) throw new ArgumentException($"no program named '{name}' is registered");
+        var process = CreateProcess(name, image, arguments, parentPid) ??
+            throw new InvalidOperationException($"out of memory starting '{name}'");
+        return process;
+    }
+
+    /// <summary>
+    /// Runs the processes until all have ended or the instruction limit is reached. Deterministic:
+    /// the same programs, options and seed give the same interleaving and output.
+    /// </summary>
+    public (KernelRunEnd End, KernelStatistics Statistics) Run()
+    {
+        var clock = Stopwatch.StartNew();
+        long budget = _options.MaxInstructions ?? long.MaxValue;
+        var end = KernelRunEnd.AllExited;
+        while (_processes.Any(p => p.State is ProcessState.Ready or ProcessState.Blocked or ProcessState.Running))
+        {
+            WakeSleepers();
+            if (_ready.Count == 0)
+            {
+                if (!IdleUntilNextWake())
+                {
+                    KillDeadlocked();
+                    break;
+                }
+                continue;
+            }
+            long left = budget - (long)_instructions;
+            if (left <= 0)
+            {
+                end = KernelRunEnd.InstructionLimit;
+                break;
+            }
+            var process = _ready.Dequeue();
+            if (process.State != ProcessState.Ready) continue;
+            RunTurn(process, left);
+        }
+        if (end == KernelRunEnd.AllExited && _options.MaxInstructions is { } max && (long)_instructions >= max &&
+            _processes.Any(p => p.State is ProcessState.Ready or ProcessState.Blocked))
+            end = KernelRunEnd.InstructionLimit;
+        _events.Shutdown();
+        foreach (var p in _processes) p.Output.Flush();
+        return (end, Statistics(clock.Elapsed));
+    }
+
+    public KernelStatistics Statistics(TimeSpan hostTime) => new(
+        _instructions, _contextSwitches, _syscalls,
+        (ulong)_processes.Sum(p => (long)p.Statistics.PageFaults), _pager.SwapOuts, _pager.SwapIns, _timerInterrupts, hostTime);
+
+    /// <summary>One scheduling turn: the process runs until its quantum ends, it blocks, yields or exits.</summary>
+    private void RunTurn(Process process, long budgetLeft)
+    {
+        if (_lastRun != process)
+        {
+            _contextSwitches++;
+            process.Statistics.ContextSwitches++;
+            _events.ContextSwitch(new ContextSwitchEvent(_lastRun, process));
+            _lastRun = process;
+        }
+        process.State = ProcessState.Running;
+        ulong quantumLeft = _options.Quantum;
+        while (process.State == ProcessState.Running)
+        {
+            process.Context.Satp = process.Memory.Satp;
+            var result = _port.RunUser(process.Context, quantumLeft, budgetLeft);
+            ulong retired = (ulong)result.InstructionsRetired;
+            process.Statistics.Instructions += retired;
+            _instructions += retired;
+            budgetLeft -= (long)retired;
+            quantumLeft = retired >= quantumLeft ? 0 : quantumLeft - retired;
+
+            if (result.Exit == UserExit.Budget)
+            {
+                Preempt(process);
+                return;
+            }
+            var trap = result.Trap;
+            switch (trap.Cause)
+            {
+                case TrapCause.MachineTimerInterrupt:
+                    _timerInterrupts++;
+                    Preempt(process);
+                    return;
+                case TrapCause.EnvironmentCallFromUMode:
+                    HandleSyscall(process);
+                    break;
+                case TrapCause.InstructionPageFault or TrapCause.LoadPageFault or TrapCause.StorePageFault:
+                    HandlePageFault(process, trap);
+                    break;
+                default:
+                    Kill(process, trap);
+                    break;
+            }
+            if (process.State == ProcessState.Running && (quantumLeft == 0 || budgetLeft <= 0))
+            {
+                Preempt(process);
+                return;
+            }
+        }
+    }
+
+    private void Preempt(Process process)
+    {
+        if (process.State != ProcessState.Running) return;
+        process.State = ProcessState.Ready;
+        _ready.Enqueue(process);
+    }
+
+    private void MakeReady(Process process)
+    {
+        if (process.State != ProcessState.Blocked) return;
+        process.State = ProcessState.Ready;
+        process.WaitingForChild = false;
+        process.WaitingOnChannel = null;
+        _ready.Enqueue(process);
+    }
+
+    private void Block(Process process) => process.State = ProcessState.Blocked;
+
+    private void HandlePageFault(Process process, Trap trap)
+    {
+        process.Statistics.PageFaults++;
+        var access = trap.Cause switch
+        {
+            TrapCause.InstructionPageFault => AccessType.Fetch,
+            TrapCause.LoadPageFault => AccessType.Load,
+            _ => AccessType.Store,
+        };
+        ulong swapInsBefore = _pager.SwapIns;
+        var result = process.Memory.HandleFault(trap.Tval, access);
+        process.Statistics.SwapIns += _pager.SwapIns - swapInsBefore;
+        if (result != FaultResult.Resolved)
+        {
+            string why = result switch
+            {
+                FaultResult.NoMapping => "no mapping",
+                FaultResult.ProtectionViolation => "access not permitted",
+                _ => "out of memory and swap",
+            };
+            Kill(process, trap, why);
+        }
+    }
+
+    /// <summary>Kills a process for a trap it cannot survive, with a report naming cause, pc and address.</summary>
+    private void Kill(Process process, Trap trap, string? detail = null)
+    {
+        int signal = trap.Cause switch
+        {
+            TrapCause.IllegalInstruction => 4,             // SIGILL
+            TrapCause.Breakpoint => 5,                     // SIGTRAP
+            TrapCause.LoadAddressMisaligned or TrapCause.StoreAddressMisaligned => 7, // SIGBUS
+            _ => 11,                                       // SIGSEGV
+        };
+        string reason = $"{trap.Describe()} at pc 0x{process.Context.Pc:x}, address 0x{trap.Tval:x}" + (detail is null ? "" : $" ({detail})");
+        Terminate(process, 128 + signal, reason);
+    }
+
+    internal void KillByAdversary(Process process, string reason) => Terminate(process, 128 + 9, reason);
+
+    /// <summary>Ends a process: frees its memory, closes its channels, tells its parent.</summary>
+    private void Terminate(Process process, int exitCode, string? killReason)
+    {
+        if (process.State is ProcessState.Zombie or ProcessState.Reaped) return;
+        process.ExitCode = exitCode;
+        process.KillReason = killReason;
+        foreach (var handle in process.Channels.Keys.ToList()) CloseChannel(process, handle);
+        foreach (var segment in process.CreatedSegments) segment.Destroyed = true;
+        foreach (var vma in process.Memory.Areas.Where(a => a.Kind == AreaKind.Shared).ToList())
+            UnmapSegment(process, vma);
+        process.Memory.Destroy();
+        ReleaseUnusedSegments();
+        process.Output.Flush();
+
+        foreach (var child in _processes.Where(c => c.ParentPid == process.Pid))
+        {
+            child.ParentPid = 0;
+            if (child.State == ProcessState.Zombie) child.State = ProcessState.Reaped;
+        }
+        var parent = _processes.FirstOrDefault(p => p.Pid == process.ParentPid && p.State is not (ProcessState.Zombie or ProcessState.Reaped));
+        process.State = parent is null ? ProcessState.Reaped : ProcessState.Zombie;
+        if (parent is { WaitingForChild: true }) MakeReady(parent);
+        _events.ProcessExited(new ProcessEvent(process));
+    }
+
+    private void WakeSleepers()
+    {
+        ulong now = _port.NowNanoseconds;
+        foreach (var p in _processes)
+            if (p.State == ProcessState.Blocked && p.SleepUntilNanoseconds is { } until && until <= now) MakeReady(p);
+    }
+
+    /// <summary>Lets time pass to the next sleeper's deadline; false if no process will ever wake.</summary>
+    private bool IdleUntilNextWake()
+    {
+        var next = _processes.Where(p => p.State == ProcessState.Blocked && p.SleepUntilNanoseconds is not null)
+            .Select(p => p.SleepUntilNanoseconds!.Value).DefaultIfEmpty(ulong.MaxValue).Min();
+        if (next == ulong.MaxValue) return false;
+        ulong now = _port.NowNanoseconds;
+        if (next > now) _port.Idle(_port.CyclesFromNanoseconds(next - now) + 1);
+        return true;
+    }
+
+    private void KillDeadlocked()
+    {
+        foreach (var p in _processes.Where(p => p.State == ProcessState.Blocked).ToList())
+        {
+            string what = p.WaitingOnChannel is { } end ? $"receiving on channel '{end.Channel.Name}'" : p.WaitingForChild ? "waiting for a child" : "blocked";
+            Terminate(p, 128 + 9, $"deadlock: {what} with no process left that could wake it");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Cloak.Chip;
+using Cloak.Kernel.Ipc;
+using Cloak.Kernel.Memory;
+
+namespace Cloak.Kernel;
+
+public enum ProcessState { Ready, Running, Blocked, Zombie, Reaped }
+
+/// <summary>Per-process counters, as <c>--stats</c> prints them.</summary>
+public sealed class ProcessStatistics
+{
+    public ulong Instructions { get; internal set; }
+    public ulong PageFaults { get; internal set; }
+    public ulong SwapIns { get; internal set; }
+    public ulong ContextSwitches { get; internal set; }
+    public ulong Syscalls { get; internal set; }
+}
+
+/// <summary>
+/// A user process: its saved registers (in OS memory), address space, channel handles and state.
+/// Blocking system calls are restartable: a blocked process sits at its ecall and runs it again
+/// when woken, so the kernel keeps no continuation state besides the wake condition.
+/// </summary>
+public sealed class Process
+{
+    internal Process(int pid, int parentPid, string name, Stream output, Stream input)
+    {
+        Pid = pid;
+        ParentPid = parentPid;
+        Name = name;
+        Output = output;
+        Input = input;
+    }
+
+    public int Pid { get; }
+    public int ParentPid { get; internal set; }
+    public string Name { get; }
+    public ProcessState State { get; internal set; } = ProcessState.Ready;
+    public ProcessStatistics Statistics { get; } = new();
+
+    /// <summary>Exit status once ended: the code given to exit, or 128 + signal for a killed process.</summary>
+    public int ExitCode { get; internal set; }
+
+    /// <summary>Why the kernel killed the process (a fault report), or null if it exited by itself.</summary>
+    public string? KillReason { get; internal set; }
+
+    public Stream Output { get; }
+    public Stream Input { get; }
+
+    internal UserContext Context { get; } = new();
+    internal AddressSpace Memory { get; set; } = null!;
+    internal Vma? Heap { get; set; }
+    internal ulong BreakStart { get; set; }
+    internal ulong Break { get; set; }
+    internal Random AddressRandom { get; set; } = null!;
+
+    // Wake conditions for a blocked process.
+    internal ulong? SleepUntilNanoseconds { get; set; }
+    internal bool WaitingForChild { get; set; }
+    internal ChannelEnd? WaitingOnChannel { get; set; }
+
+    internal Dictionary<ulong, ChannelEnd> Channels { get; } = [];
+    internal ulong NextChannelHandle { get; set; } = 3;
+    internal List<SharedSegment> CreatedSegments { get; } = [];
+
+    public override string ToString() => $"{Pid}:{Name}";
+}

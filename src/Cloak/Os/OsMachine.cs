@@ -1,0 +1,57 @@
+using Cloak.Chip;
+using Cloak.Chip.Cpu;
+using Cloak.Elf;
+using Cloak.Kernel;
+using Cloak.Kernel.Adversaries;
+
+namespace Cloak.Os;
+
+/// <summary>Options of a machine that runs user processes under the OS model.</summary>
+public sealed record OsMachineOptions
+{
+    public ulong RamSize { get; init; } = 128UL << 20;
+    public HartOptions Hart { get; init; } = new();
+    public KernelOptions Kernel { get; init; } = new();
+}
+
+/// <summary>How one process ended.</summary>
+public sealed record ProcessOutcome(int Pid, string Name, int ExitCode, string? KillReason, ProcessStatistics Statistics);
+
+/// <summary>The result of running processes to the end (or the instruction limit).</summary>
+public sealed record OsRunOutcome(KernelRunEnd End, IReadOnlyList<ProcessOutcome> Processes, KernelStatistics Statistics);
+
+/// <summary>
+/// A machine for user processes: the processor (traps go to the host) and the kernel model on it.
+/// Programs are ELF files linked with libcloak (guest/lib); each is registered under its file name
+/// without ".elf", so processes can spawn each other by that name.
+/// </summary>
+public sealed class OsMachine
+{
+    public OsMachine(OsMachineOptions options)
+    {
+        Processor = new Processor(new ChipOptions { RamSize = options.RamSize, Hart = options.Hart with { HostHandlesTraps = true, Semihosting = false } });
+        Kernel = new Kernel.Kernel(Processor, options.Kernel);
+    }
+
+    public Processor Processor { get; }
+    public Kernel.Kernel Kernel { get; }
+
+    /// <summary>True if the image was linked as a user process (it carries libcloak's entry code).</summary>
+    public static bool IsUserProcessImage(ElfImage image) => image.Symbol("__cloak_start") is not null;
+
+    public static string ProgramName(string path) => Path.GetFileNameWithoutExtension(path);
+
+    public void Register(string name, ElfImage image) => Kernel.Register(name, image);
+
+    public Process Start(string name, IReadOnlyList<string>? arguments = null) => Kernel.Start(name, arguments ?? [name]);
+
+    public void Attach(Adversary adversary) => Kernel.Attach(adversary);
+
+    public OsRunOutcome Run()
+    {
+        var (end, statistics) = Kernel.Run();
+        return new OsRunOutcome(end,
+            [.. Kernel.Processes.Select(p => new ProcessOutcome(p.Pid, p.Name, p.ExitCode, p.KillReason, p.Statistics))],
+            statistics);
+    }
+}

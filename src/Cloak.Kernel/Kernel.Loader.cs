@@ -59,7 +59,7 @@ public sealed partial class Kernel
         int pid = _nextPid++;
         var process = new Process(pid, parentPid, name, _options.OutputFor(pid, name), _options.InputFor(pid, name))
         {
-            AddressRandom = new Random(HashCode.Combine(_options.Seed, pid)),
+            AddressRandom = new Random(unchecked(_options.Seed * 1_000_003 + pid)),
         };
         process.Memory = new AddressSpace(process, _pager, _port, _events);
         _processes.Add(process);

@@ -4,10 +4,12 @@ using System.Text;
 namespace Cloak.Bench;
 
 /// <summary>
-/// bench/run [--repeat N] [--record] [--only NAME]: runs every CPU-bound guest benchmark under
-/// <c>cloak run --stats</c> and under QEMU, best of N wall-clock runs each, and prints a Markdown table
-/// of instructions, Cloak's MIPS and the Cloak/QEMU wall-time ratio. --record appends the table and
-/// the command to bench/RESULTS.md.
+/// bench/run [cpu|os|all] [--repeat N] [--record] [--only NAME]:
+/// <c>cpu</c> runs every CPU-bound guest benchmark under <c>cloak run --stats</c> and under QEMU, best
+/// of N wall-clock runs each, and prints instructions, Cloak's MIPS and the Cloak/QEMU wall-time ratio;
+/// <c>os</c> runs the same programs as user processes under the OS model (Sv39 on) beside their
+/// bare-metal runs, plus a 4-process shared-memory workload, and reports MIPS ratios.
+/// --record appends the tables and the command to bench/RESULTS.md.
 /// </summary>
 internal static class BenchCli
 {
@@ -16,15 +18,17 @@ internal static class BenchCli
         int repeat = 3;
         bool record = false;
         string? only = null;
+        string suite = "all";
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "cpu" or "os" or "all": suite = args[i]; break;
                 case "--repeat" when i + 1 < args.Length && int.TryParse(args[i + 1], out repeat) && repeat > 0: i++; break;
                 case "--record": record = true; break;
                 case "--only" when i + 1 < args.Length: only = args[++i]; break;
                 default:
-                    Console.Error.WriteLine("usage: bench/run [--repeat N] [--record] [--only NAME]");
+                    Console.Error.WriteLine("usage: bench/run [cpu|os|all] [--repeat N] [--record] [--only NAME]");
                     return 2;
             }
         }
@@ -39,7 +43,26 @@ internal static class BenchCli
             return 1;
         }
 
-        var rows = new List<string>();
+        var report = new StringBuilder();
+        if (suite is "cpu" or "all") report.Append(CpuSuite(repo, programs, repeat));
+        if (suite is "os" or "all") report.Append(OsSuite.Run(repo, programs, repeat));
+        Console.WriteLine(report.ToString());
+
+        if (record)
+        {
+            string results = Path.Combine(repo, "bench", "RESULTS.md");
+            var entry = new StringBuilder();
+            entry.AppendLine(CultureInfo.InvariantCulture, $"\n## Run of {DateTime.UtcNow:yyyy-MM-dd}\n");
+            entry.AppendLine(CultureInfo.InvariantCulture, $"Command: `bench/run {suite} --repeat {repeat}{(only is null ? "" : " --only " + only)}` on {Environment.ProcessorCount} cores.\n");
+            entry.Append(report);
+            File.AppendAllText(results, entry.ToString());
+            Console.Error.WriteLine($"bench: appended to {results}");
+        }
+        return 0;
+    }
+
+    private static string CpuSuite(string repo, List<string> programs, int repeat)
+    {
         var table = new StringBuilder();
         table.AppendLine("| program | instructions | Cloak MIPS | Cloak wall s | QEMU wall s | Cloak/QEMU |");
         table.AppendLine("|---|---:|---:|---:|---:|---:|");
@@ -58,18 +81,7 @@ internal static class BenchCli
         }
         double geomean = Math.Exp(mipsValues.Average(Math.Log));
         table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"\nGeometric mean of Cloak MIPS: **{geomean:F0}**."));
-        Console.WriteLine(table.ToString());
+        return "### CPU-bound programs, Cloak vs QEMU\n\nBest of " + repeat + " wall-clock runs each, process start-up included on both sides. MIPS is Cloak\u2019s own figure (instructions retired / seconds in the simulation loop).\n\n" + table + "\n";
 
-        if (record)
-        {
-            string results = Path.Combine(repo, "bench", "RESULTS.md");
-            var entry = new StringBuilder();
-            entry.AppendLine(CultureInfo.InvariantCulture, $"\n## CPU-bound programs, Cloak vs QEMU ({DateTime.UtcNow:yyyy-MM-dd})\n");
-            entry.AppendLine(CultureInfo.InvariantCulture, $"Command: `bench/run --repeat {repeat}{(only is null ? "" : " --only " + only)}` on {Environment.ProcessorCount} cores; best of {repeat} wall-clock runs each, process start-up included on both sides. MIPS is Cloak's own figure (instructions retired / seconds in the simulation loop).\n");
-            entry.Append(table);
-            File.AppendAllText(results, entry.ToString());
-            Console.Error.WriteLine($"bench: appended to {results}");
-        }
-        return 0;
     }
 }

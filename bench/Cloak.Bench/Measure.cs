@@ -9,8 +9,12 @@ internal sealed record Sample(TimeSpan Wall, int ExitCode, ulong Instructions, d
 /// <summary>Runs one program under Cloak or QEMU and measures it.</summary>
 internal static partial class Measure
 {
-    public static Sample Best(int repeat, Func<Sample> run) =>
-        Enumerable.Range(0, repeat).Select(_ => run()).MinBy(s => s.Wall)!;
+    /// <summary>The best of <paramref name="repeat"/> runs: shortest wall time, or highest MIPS if <paramref name="fastest"/>.</summary>
+    public static Sample Best(int repeat, Func<Sample> run, bool fastest = false)
+    {
+        var samples = Enumerable.Range(0, repeat).Select(_ => run()).ToList();
+        return fastest ? samples.MaxBy(s => s.Mips)! : samples.MinBy(s => s.Wall)!;
+    }
 
     public static Sample Cloak(string repo, string elf)
     {

@@ -98,7 +98,7 @@ public sealed class TestMachine
     {
         line = line.Trim();
         if (line.StartsWith(".2byte ", StringComparison.Ordinal) || line.StartsWith(".4byte ", StringComparison.Ordinal))
-            return uint.Parse(line[7..].Trim().AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            return uint.Parse(line[7..].Trim()[2..].Replace("_", "", StringComparison.Ordinal), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         uint bits = Assembler.Assemble(line, pc);
         if (Length(line) != ((bits & 3) == 3 ? 4 : 2))
             throw new InvalidOperationException($"'{line}' assembled to a parcel of unexpected length");
@@ -136,11 +136,14 @@ public sealed class TestMachine
         return result;
     }
 
-    /// <summary>Loads <paramref name="lines"/> plus a final ecall at the code base and runs to that ecall.</summary>
+    /// <summary>
+    /// Loads <paramref name="lines"/> plus a final ecall at the code base (physical) and runs to that
+    /// ecall from the current pc: the code base after construction, or the virtual address
+    /// <see cref="EnterUserMode"/> set.
+    /// </summary>
     public TestMachine Execute(params string[] lines)
     {
         Load(CodeBase, [.. lines, "ecall"]);
-        Pc = CodeBase;
         RunToEcall();
         return this;
     }
@@ -204,4 +207,24 @@ public sealed class TestMachine
     public void SetCsr(int csr, ulong value) => Hart.WriteCsr(csr, value);
 
     public ulong Csr(int csr) => Hart.ReadCsr(csr);
+
+    // ---- paging --------------------------------------------------------------------------------
+
+    /// <summary>Physical area the page tables of <see cref="EnablePaging"/> are built in.</summary>
+    public const ulong PageTableArea = RamBase + 0x8_0000;
+
+    /// <summary>Creates empty Sv39 page tables and points satp at them.</summary>
+    public PageTables EnablePaging()
+    {
+        var tables = new PageTables(Dram, PageTableArea);
+        SetCsr(CsrAddress.Satp, tables.Satp);
+        return tables;
+    }
+
+    /// <summary>Drops to U-mode at <paramref name="pc"/> (as the host OS model would).</summary>
+    public void EnterUserMode(ulong pc)
+    {
+        Hart.Privilege = Privilege.User;
+        Pc = pc;
+    }
 }

@@ -268,4 +268,17 @@ public class DecodeCacheTests
         m.Pc = end - 2;
         m.RunExpectingTrap(TrapCause.InstructionAccessFault, tval: end, epc: end - 2);
     }
+
+    [Fact]
+    public void A_compressed_instruction_in_the_last_halfword_of_a_page_does_not_touch_the_next_page()
+    {
+        var m = new TestMachine();
+        var tables = m.EnablePaging();
+        tables.Map4K(0x1_0000, TestMachine.CodeBase, Pte.Execute | Pte.User);
+        m.Load(TestMachine.CodeBase + 0xFFC, "c.li a0,1", "c.li a1,2");
+        m.EnterUserMode(0x1_0FFC);
+        m.RunExpectingTrap(TrapCause.InstructionPageFault, tval: 0x1_1000, epc: 0x1_1000);
+        Assert.Equal(1UL, m[Reg.A0]);
+        Assert.Equal(2UL, m[Reg.A1]);
+    }
 }

@@ -282,4 +282,32 @@ public class InterruptTests
         Assert.Equal(StopReason.WaitingForever, hart.Run(1000).Reason);
         Assert.Equal(3UL, hart.GetRegister(Reg.A1));
     }
+
+    [Fact]
+    public void An_interrupt_enabled_by_mrets_mie_restore_is_taken_at_the_return_address()
+    {
+        var m = new TestMachine();
+        m.Clint.Mtimecmp = 0;
+        m.SetCsr(CsrAddress.Mie, Hart.InterruptMti);
+        m.SetCsr(CsrAddress.Mstatus, Hart.MstatusMpie | Hart.MstatusMpp); // back to M with MIE = 1
+        m.SetCsr(CsrAddress.Mepc, TestMachine.CodeBase + 0x100);
+        m.Load(TestMachine.CodeBase, "mret");
+        m.Load(TestMachine.CodeBase + 0x100, "ecall");
+        m.RunExpectingTrap(TrapCause.MachineTimerInterrupt, epc: TestMachine.CodeBase + 0x100);
+        Assert.Equal(3UL, (m.Hart.Mstatus & Hart.MstatusMpp) >> 11);
+    }
+
+    [Fact]
+    public void Mtimecmp_can_be_written_as_two_32_bit_halves()
+    {
+        var m = new TestMachine();
+        m[Reg.T0] = Mtimecmp;
+        m[Reg.T1] = 0x1234_5678;
+        m[Reg.T2] = 0x9;
+        m.Execute("sw t1,0(t0)", "sw t2,4(t0)", "lw a0,4(t0)", "lwu a1,0(t0)", "ld a2,0(t0)");
+        Assert.Equal(0x9_1234_5678UL, m.Clint.Mtimecmp);
+        Assert.Equal(9UL, m[Reg.A0]);
+        Assert.Equal(0x1234_5678UL, m[Reg.A1]);
+        Assert.Equal(0x9_1234_5678UL, m[Reg.A2]);
+    }
 }

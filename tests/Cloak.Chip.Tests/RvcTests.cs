@@ -247,6 +247,7 @@ public class RvcTests
     [InlineData(0x2001u)] // c.addiw with rd = x0: reserved
     [InlineData(0x6101u)] // c.addi16sp with nzimm = 0: reserved
     [InlineData(0x6501u)] // c.lui with nzimm = 0: reserved
+    [InlineData(0x6001u)] // c.lui x0 with nzimm = 0: reserved, not a HINT
     [InlineData(0x9C41u)] // quadrant 1 funct6 100111, funct2 10: reserved
     [InlineData(0x9C61u)] // quadrant 1 funct6 100111, funct2 11: reserved
     [InlineData(0x2002u)] // c.fldsp
@@ -262,5 +263,30 @@ public class RvcTests
         m.Dram.Write(TestMachine.CodeBase + 4, [0xFF, 0xFF]);
         m.RunExpectingTrap(TrapCause.IllegalInstruction, tval: parcel, epc: TestMachine.CodeBase + 2);
         Assert.Equal(1UL, m.Hart.InstructionsRetired);
+    }
+
+    // ---- HINTs ------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(0x0005u)] // c.nop with nzimm != 0
+    [InlineData(0x107Du)] // c.addi x0,-1
+    [InlineData(0x0501u)] // c.addi a0,0
+    [InlineData(0x4015u)] // c.li x0,5
+    [InlineData(0x6005u)] // c.lui x0,0x1
+    [InlineData(0x802Au)] // c.mv x0,a0
+    [InlineData(0x902Au)] // c.add x0,a0
+    [InlineData(0x0006u)] // c.slli x0,0x1
+    [InlineData(0x0502u)] // c.slli a0,0x0
+    [InlineData(0x8101u)] // c.srli a0,0x0
+    [InlineData(0x8501u)] // c.srai a0,0x0
+    public void Compressed_hints_execute_as_no_ops(uint parcel)
+    {
+        // RVC spec, "HINT instructions": these encodings are legal and change no architectural state.
+        var m = NewState(3, null);
+        var before = Enumerable.Range(0, 32).Select(r => m.Hart.GetRegister(r)).ToArray();
+        m.Load(Start, $".2byte 0x{parcel:x4}");
+        Assert.Equal(new RunResult(StopReason.InstructionLimit, 1), m.Run(1));
+        Assert.Equal(before, Enumerable.Range(0, 32).Select(r => m.Hart.GetRegister(r)).ToArray());
+        Assert.Equal(Start + 2, m.Pc);
     }
 }

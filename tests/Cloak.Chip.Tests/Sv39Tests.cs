@@ -251,6 +251,23 @@ public class Sv39Tests
     }
 
     [Theory]
+    [InlineData(Pte.Accessed)]
+    [InlineData(Pte.Dirty)]
+    [InlineData(Pte.User)]
+    public void A_pointer_entry_with_a_d_or_u_set_raises_a_page_fault(ulong reserved)
+    {
+        // Privileged spec 4.3.1: A, D and U are reserved in non-leaf PTEs; Cloak faults on them, as QEMU does.
+        var (m, tables, _, _) = UserMachine();
+        const ulong va = 0x4000_0000; // root entry 1, not shared with the code page
+        tables.Map4K(va, TestMachine.DataBase, Urw);
+        ulong root = tables.EntryAddress(va, 2);
+        m.WriteU64(root, m.ReadU64(root) | reserved);
+        m[Reg.A1] = va;
+        m.Load(TestMachine.CodeBase, "ld a0,0(a1)");
+        m.RunExpectingTrap(TrapCause.LoadPageFault, tval: va, epc: CodeVa);
+    }
+
+    [Theory]
     [InlineData("ld a0,0(a1)", TrapCause.LoadAccessFault)]
     [InlineData("sd a0,0(a1)", TrapCause.StoreAccessFault)]
     [InlineData("amoadd.w a0,a0,(a1)", TrapCause.StoreAccessFault)]

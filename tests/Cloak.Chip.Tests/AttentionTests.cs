@@ -75,4 +75,17 @@ public class AttentionTests
         Assert.Equal(new RunResult(StopReason.Attention, 1), m.Run());
         Assert.Equal(3, finisher.ExitCode);
     }
+
+    [Fact(Skip = "simulator bug: SystemBus.Watch does not invalidate data-TLB entries that already allow fast-path stores to the page")]
+    public void A_page_watched_after_the_hart_already_stored_to_it_still_stops_the_run()
+    {
+        var m = new TestMachine();
+        m[Reg.A1] = ToHost;
+        m.Load(TestMachine.CodeBase, "sd a2,0(a1)", "sd a2,8(a1)", "ecall", "addi a2,zero,1", "sd a2,0(a1)", "ecall");
+        m.RunToEcall();
+        m.Bus.Watch(ToHost);
+        m.Pc = TestMachine.CodeBase + 12;
+        Assert.Equal(StopReason.Attention, m.Run().Reason);
+        Assert.Equal(1UL, m.ReadU64(ToHost));
+    }
 }

@@ -197,6 +197,34 @@ public class MisalignedAccessTests
         Assert.All(m.ReadBytes(TestMachine.DataBase + 0xF00, 0x200), b => Assert.Equal(0xAA, b));
     }
 
+    // Hart.Memory.cs StoreSlow promises "a fault leaves memory unchanged" for a page-crossing store,
+    // but it only checks that both pages translate, not that both reach memory.
+    [Fact(Skip = "simulator bug: a page-crossing store whose second part is not memory writes its first part before faulting")]
+    public void A_misaligned_store_running_off_the_end_of_dram_faults_and_writes_nothing()
+    {
+        var m = new TestMachine();
+        ulong address = TestMachine.RamBase + TestMachine.DefaultRamSize - 4;
+        m.Fill(address - 4, 8, 0xAA);
+        m[Reg.A1] = address;
+        m[Reg.A2] = Value;
+        m.Load(TestMachine.CodeBase, "sd a2,0(a1)");
+        m.RunExpectingTrap(TrapCause.StoreAccessFault, epc: TestMachine.CodeBase);
+        Assert.All(m.ReadBytes(address - 4, 8), b => Assert.Equal(0xAA, b));
+    }
+
+    [Fact(Skip = "simulator bug: a page-crossing store whose second part is not memory writes its first part before faulting")]
+    public void A_misaligned_store_whose_second_page_maps_outside_dram_faults_and_writes_nothing()
+    {
+        var (m, tables) = UserMachine();
+        tables.Map4K(DataVa + 0x1000, 0x1000_0000, Pte.Read | Pte.Write | Pte.User);
+        m.Fill(TestMachine.DataBase + 0xF00, 0x100, 0xAA);
+        m[Reg.A1] = DataVa + 0xFFC;
+        m[Reg.A2] = Value;
+        m.Load(TestMachine.CodeBase, "sd a2,0(a1)");
+        m.RunExpectingTrap(TrapCause.StoreAccessFault, epc: CodeVa);
+        Assert.All(m.ReadBytes(TestMachine.DataBase + 0xF00, 0x100), b => Assert.Equal(0xAA, b));
+    }
+
     [Fact]
     public void A_misaligned_load_whose_second_page_is_unmapped_faults_and_leaves_rd_alone()
     {

@@ -76,7 +76,7 @@ public class AttentionTests
         Assert.Equal(3, finisher.ExitCode);
     }
 
-    [Fact(Skip = "simulator bug: SystemBus.Watch does not invalidate data-TLB entries that already allow fast-path stores to the page")]
+    [Fact]
     public void A_page_watched_after_the_hart_already_stored_to_it_still_stops_the_run()
     {
         var m = new TestMachine();

@@ -50,7 +50,7 @@ public class InterruptTests
 
     // Bug: Clint.CyclesUntilTimer counts whole ticks from the floored mtime, ignoring the cycles
     // already spent in the current tick, so a slice that starts mid-tick overshoots by cycles % tick.
-    [Theory(Skip = "simulator bug: Clint.CyclesUntilTimer ignores cycles already spent in the current tick, so the timer fires late")]
+    [Theory]
     [InlineData(1)]
     [InlineData(3)]
     [InlineData(9)]
@@ -65,7 +65,7 @@ public class InterruptTests
         Assert.Equal(50UL, m[Reg.A0]);
     }
 
-    [Fact(Skip = "simulator bug: Clint.CyclesUntilTimer ignores cycles already spent in the current tick, so the timer fires late")]
+    [Fact]
     public void The_timer_interrupt_fires_on_time_when_the_guest_enables_it_mid_tick()
     {
         var m = new TestMachine();
@@ -233,7 +233,7 @@ public class InterruptTests
         Assert.Equal(2UL, m.Hart.InstructionsRetired);
     }
 
-    [Fact(Skip = "simulator bug: Clint.CyclesUntilTimer ignores cycles already spent in the current tick, so wfi overshoots")]
+    [Fact]
     public void Wfi_skips_exactly_to_the_cycle_the_timer_fires()
     {
         var m = new TestMachine();

@@ -199,7 +199,7 @@ public class MisalignedAccessTests
 
     // Hart.Memory.cs StoreSlow promises "a fault leaves memory unchanged" for a page-crossing store,
     // but it only checks that both pages translate, not that both reach memory.
-    [Fact(Skip = "simulator bug: a page-crossing store whose second part is not memory writes its first part before faulting")]
+    [Fact]
     public void A_misaligned_store_running_off_the_end_of_dram_faults_and_writes_nothing()
     {
         var m = new TestMachine();
@@ -212,7 +212,7 @@ public class MisalignedAccessTests
         Assert.All(m.ReadBytes(address - 4, 8), b => Assert.Equal(0xAA, b));
     }
 
-    [Fact(Skip = "simulator bug: a page-crossing store whose second part is not memory writes its first part before faulting")]
+    [Fact]
     public void A_misaligned_store_whose_second_page_maps_outside_dram_faults_and_writes_nothing()
     {
         var (m, tables) = UserMachine();
@@ -241,7 +241,7 @@ public class MisalignedAccessTests
     // address of the portion of the access that caused the fault." Here that is the first byte of the
     // unmapped second page. An OS that maps the page named by tval would otherwise map the page that
     // is already present and fault again forever.
-    [Theory(Skip = "simulator bug: a misaligned access faulting on its second page reports the original address in mtval, not the faulting portion's")]
+    [Theory]
     [InlineData("ld a0,0(a1)", TrapCause.LoadPageFault)]
     [InlineData("sd a2,0(a1)", TrapCause.StorePageFault)]
     public void A_misaligned_access_faulting_on_its_second_page_reports_that_page_in_mtval(string instruction, TrapCause cause)

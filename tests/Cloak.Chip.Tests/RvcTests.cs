@@ -202,11 +202,11 @@ public class RvcTests
     }
 
     [Fact]
-    public void C_ebreak_raises_a_breakpoint_at_its_own_address()
+    public void C_ebreak_raises_a_breakpoint_at_its_own_address_with_zero_tval()
     {
         var m = new TestMachine();
         m.Load(TestMachine.CodeBase, "c.nop", "c.ebreak");
-        m.RunExpectingTrap(TrapCause.Breakpoint, tval: TestMachine.CodeBase + 2, epc: TestMachine.CodeBase + 2);
+        m.RunExpectingTrap(TrapCause.Breakpoint, tval: 0, epc: TestMachine.CodeBase + 2);
         Assert.Equal(1UL, m.Hart.InstructionsRetired);
     }
 

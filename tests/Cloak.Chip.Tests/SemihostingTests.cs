@@ -56,7 +56,7 @@ public class SemihostingTests
     {
         var m = new TestMachine();
         m.Load(TestMachine.CodeBase, "addi zero,zero,0", "ebreak", "srai zero,zero,0x7");
-        m.RunExpectingTrap(TrapCause.Breakpoint, tval: TestMachine.CodeBase + 4, epc: TestMachine.CodeBase + 4);
+        m.RunExpectingTrap(TrapCause.Breakpoint, tval: 0, epc: TestMachine.CodeBase + 4);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class SemihostingTests
         var m = new TestMachine();
         m.Load(TestMachine.CodeBase, Call);
         m.EnterUserMode(TestMachine.CodeBase);
-        m.RunExpectingTrap(TrapCause.Breakpoint, tval: TestMachine.CodeBase + 4, epc: TestMachine.CodeBase + 4);
+        m.RunExpectingTrap(TrapCause.Breakpoint, tval: 0, epc: TestMachine.CodeBase + 4);
     }
 
     [Fact]

@@ -428,7 +428,7 @@ public class Sv39Tests
         Assert.Equal(0x33UL, m[Reg.A0]);
     }
 
-    [Fact(Skip = "simulator bug: TakeTrap changes mstatus.MPP (and so the MPRV data privilege) without flushing the data TLB")]
+    [Fact]
     public void A_trap_that_sets_mpp_to_machine_ends_mprv_translation_for_the_handler()
     {
         // M-mode code loads through MPRV (MPP = U). The ecall's trap entry sets MPP = M, so from then

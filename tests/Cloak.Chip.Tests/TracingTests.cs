@@ -197,7 +197,7 @@ public class TracingTests
         Assert.Equal(3UL, m[Reg.A0]);
     }
 
-    [Fact(Skip = "simulator bug: CompleteSemihostingCall retires the ebreak (minstret counts it) without reporting it to the tracer")]
+    [Fact]
     public void A_completed_semihosting_ebreak_is_counted_like_any_retired_instruction()
     {
         // CompleteSemihostingCall retires the ebreak (minstret counts it), so the commit log should show it.

@@ -37,8 +37,29 @@ public sealed unsafe class Dram
     public bool Contains(ulong address, ulong length = 1) =>
         address >= BaseAddress && length <= Size && address - BaseAddress <= Size - length;
 
+    /// <summary>
+    /// Keeps external accesses coherent with on-chip caches: called with (address, length, isWrite)
+    /// before anyone outside the chip reads or writes DRAM, so dirty cached lines are written back
+    /// (encrypted) first and stale ones dropped, as a coherent DMA engine would see it.
+    /// </summary>
+    public Action<ulong, ulong, bool>? Coherence { get; set; }
+
     /// <summary>The bytes at a physical address range; throws if the range is not all DRAM.</summary>
-    public ReadOnlySpan<byte> Read(ulong address, int length) => Slice(address, length);
+    public ReadOnlySpan<byte> Read(ulong address, int length)
+    {
+        Coherence?.Invoke(address, (ulong)length, false);
+        return Slice(address, length);
+    }
+
+    /// <summary>Chip-internal transfer (the bus interface unit's), outside the coherence hook.</summary>
+    internal void ReadRaw(ulong address, Span<byte> destination) => Slice(address, destination.Length).CopyTo(destination);
+
+    /// <summary>Chip-internal transfer (the bus interface unit's): no coherence callback, no decoded-code notification needed for data lines.</summary>
+    internal void WriteRaw(ulong address, ReadOnlySpan<byte> data)
+    {
+        data.CopyTo(Slice(address, data.Length));
+        Written?.Invoke(address, (ulong)data.Length);
+    }
 
     /// <summary>
     /// Writes bytes behind the hart's back (a loader, the OS model, an adversary) and tells the
@@ -46,12 +67,14 @@ public sealed unsafe class Dram
     /// </summary>
     public void Write(ulong address, ReadOnlySpan<byte> data)
     {
+        Coherence?.Invoke(address, (ulong)data.Length, true);
         data.CopyTo(Slice(address, data.Length));
         Written?.Invoke(address, (ulong)data.Length);
     }
 
     public void Clear(ulong address, int length)
     {
+        Coherence?.Invoke(address, (ulong)length, true);
         Slice(address, length).Clear();
         Written?.Invoke(address, (ulong)length);
     }

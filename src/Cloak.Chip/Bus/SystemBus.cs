@@ -64,7 +64,13 @@ public sealed class SystemBus
     /// Marks a physical address whose writes the host must see at once (Spike's HTIF tohost).
     /// Stores to a watched page never take the hart's fast path and end the hart's run slice.
     /// </summary>
-    public void Watch(ulong address) => _watchedPages.Add(address >> 12);
+    public void Watch(ulong address)
+    {
+        if (_watchedPages.Add(address >> 12)) WatchAdded?.Invoke(address >> 12);
+    }
+
+    /// <summary>Raised with a page number when it becomes watched, so cached store permissions for it are dropped.</summary>
+    public event Action<ulong>? WatchAdded;
 
     public bool IsWatchedPage(ulong pageNumber) => _watchedPages.Count != 0 && _watchedPages.Contains(pageNumber);
 

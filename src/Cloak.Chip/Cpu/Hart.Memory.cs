@@ -62,6 +62,11 @@ public sealed unsafe partial class Hart
         _tlbMask = (ulong)entries - 1;
         _decodedPages = new DecodedPage?[_bus.Dram.Size >> Sv39.PageShift];
         _bus.Dram.Written += (address, length) => InvalidateCode(address, length);
+        _bus.WatchAdded += page =>
+        {
+            for (int i = 0; i <= (int)_tlbMask; i++)
+                if (_dtlb[i].PhysicalPage == page) _dtlb[i].WriteTag = InvalidTag;
+        };
     }
 
     /// <summary>Drops every cached translation (sfence.vma, satp writes, privilege changes).</summary>
@@ -176,12 +181,18 @@ public sealed unsafe partial class Hart
                 // Split at the page boundary. Both pages are checked first; a fault in the second
                 // reports that page's first address in mtval, as QEMU does.
                 ulong secondPage = (va & PageHighMask) + Sv39.PageSize;
-                if (!Translate(va, AccessType.Load, va, out _, out _, out _) ||
-                    !Translate(secondPage, AccessType.Load, secondPage, out _, out _, out _)) return false;
-                for (int i = size - 1; i >= 0; i--)
+                if (!Translate(va, AccessType.Load, va, out ulong firstPa, out _, out _) ||
+                    !Translate(secondPage, AccessType.Load, secondPage, out ulong secondPa, out _, out _)) return false;
+                ulong firstLength = Sv39.PageSize - (va & PageOffsetMask);
+                if (!_bus.IsRam(firstPa, firstLength) || !_bus.IsRam(secondPa, (ulong)size - firstLength))
+                {
+                    _pendingTrap = new Trap(TrapCause.LoadAccessFault, _bus.IsRam(firstPa, firstLength) ? secondPage : va);
+                    return false;
+                }
+                for (int i = 0; i < size; i++)
                 {
                     if (!LoadSlow(va + (ulong)i, 1, out ulong b)) return false;
-                    value = value << 8 | b;
+                    value |= b << (8 * i);
                 }
                 return true;
             }
@@ -220,8 +231,20 @@ public sealed unsafe partial class Hart
                 // Translate both pages before writing anything, so a fault leaves memory unchanged;
                 // a fault in the second page reports that page's first address, as QEMU does.
                 ulong secondPage = (va & PageHighMask) + Sv39.PageSize;
-                if (!Translate(va, AccessType.Store, va, out _, out _, out _) ||
-                    !Translate(secondPage, AccessType.Store, secondPage, out _, out _, out _)) return StoreOutcome.Trap;
+                if (!Translate(va, AccessType.Store, va, out ulong firstPa, out _, out _) ||
+                    !Translate(secondPage, AccessType.Store, secondPage, out ulong secondPa, out _, out _)) return StoreOutcome.Trap;
+                // Both parts must reach memory too, or nothing is written.
+                ulong firstLength = Sv39.PageSize - (va & PageOffsetMask);
+                if (!_bus.IsRam(firstPa, firstLength))
+                {
+                    _pendingTrap = new Trap(TrapCause.StoreAccessFault, va);
+                    return StoreOutcome.Trap;
+                }
+                if (!_bus.IsRam(secondPa, (ulong)size - firstLength))
+                {
+                    _pendingTrap = new Trap(TrapCause.StoreAccessFault, secondPage);
+                    return StoreOutcome.Trap;
+                }
                 var outcome = StoreOutcome.Done;
                 for (int i = 0; i < size; i++)
                 {

@@ -19,11 +19,17 @@ public sealed unsafe partial class Hart
         ArgumentOutOfRangeException.ThrowIfNegative(maxInstructions);
         if (Tracer is not null) return RunTraced(maxInstructions);
 
-        long retired = 0;
-        while (retired < maxInstructions)
+        long retired = 0, traps = 0;
+        // Traps count against the budget as well, so a trap loop that retires nothing still returns.
+        while (retired + traps < maxInstructions)
         {
-            if (TryTakeInterrupt(out bool stop)) { if (stop) return Stop(StopReason.Trap); }
-            long slice = SliceLength(maxInstructions - retired);
+            if (TryTakeInterrupt(out bool stop))
+            {
+                traps++;
+                if (stop) return Stop(StopReason.Trap);
+            }
+            long slice = SliceLength(maxInstructions - retired - traps);
+            if (slice <= 0) break;
             var exit = RunSlice(slice);
             retired += (long)_sliceRetired;
             _retired += _sliceRetired;
@@ -38,6 +44,7 @@ public sealed unsafe partial class Hart
                     return Stop(StopReason.Semihosting);
                 case SliceExit.Trap:
                 {
+                    traps++;
                     var reason = EnterTrap(_pendingTrap);
                     if (reason is { } r) return Stop(r);
                     break;
@@ -104,6 +111,8 @@ public sealed unsafe partial class Hart
     /// </summary>
     public void CompleteSemihostingCall()
     {
+        const uint Ebreak = 0x0010_0073;
+        _tracer?.Retired(new RetiredInstruction(_pc, Ebreak, _privilege, 0, 0, []));
         _pc += 4;
         _retired++;
     }

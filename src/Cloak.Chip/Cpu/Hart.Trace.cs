@@ -42,10 +42,14 @@ public sealed unsafe partial class Hart
 
     private RunResult RunTraced(long maxInstructions)
     {
-        long retired = 0;
-        while (retired < maxInstructions)
+        long retired = 0, traps = 0;
+        while (retired + traps < maxInstructions)
         {
-            if (TryTakeInterrupt(out bool stop) && stop) return new(StopReason.Trap, retired);
+            if (TryTakeInterrupt(out bool stop))
+            {
+                traps++;
+                if (stop) return new(StopReason.Trap, retired);
+            }
             ulong pc = _pc;
             var privilege = _privilege;
             var saved = _pendingTrap;
@@ -72,6 +76,7 @@ public sealed unsafe partial class Hart
                 case SliceExit.Semihosting:
                     return new(StopReason.Semihosting, retired);
                 case SliceExit.Trap:
+                    traps++;
                     if (EnterTrap(_pendingTrap) is { } reason) return new(reason, retired);
                     break;
                 case SliceExit.Wfi:

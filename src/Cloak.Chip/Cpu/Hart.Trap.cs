@@ -24,6 +24,8 @@ public sealed unsafe partial class Hart
         _mtval = trap.Tval;
         ulong mie = (_mstatus & MstatusMie) != 0 ? MstatusMpie : 0;
         _mstatus = (_mstatus & ~(MstatusMpie | MstatusMie | MstatusMpp)) | mie | (ulong)_privilege << MstatusMppShift;
+        // With MPRV set, a new MPP changes the privilege loads and stores run at: drop their translations.
+        if ((_mstatus & MstatusMprv) != 0) FlushDataTlb();
         Privilege = Privilege.Machine;
         // A trap breaks any LR/SC sequence (an implementation may clear the reservation here).
         _reservationValid = false;

@@ -41,10 +41,12 @@ public sealed class Clint : IMmioDevice
     /// <summary>Cycles from now until mtime reaches mtimecmp (0 if already there).</summary>
     public ulong CyclesUntilTimer()
     {
-        ulong now = Mtime;
-        if (now >= Mtimecmp) return 0;
-        ulong ticks = Mtimecmp - now;
-        return ticks > ulong.MaxValue / CyclesPerTick ? ulong.MaxValue : ticks * CyclesPerTick;
+        ulong cycles = _cycles();
+        if (cycles / CyclesPerTick + _mtimeOffset >= Mtimecmp) return 0;
+        // mtime reaches mtimecmp at the first cycle of tick (mtimecmp - offset).
+        ulong targetTick = Mtimecmp - _mtimeOffset;
+        if (targetTick > ulong.MaxValue / CyclesPerTick) return ulong.MaxValue;
+        return targetTick * CyclesPerTick - cycles;
     }
 
     /// <summary>Raised when software writes mtimecmp or msip, so the hart re-evaluates interrupts.</summary>

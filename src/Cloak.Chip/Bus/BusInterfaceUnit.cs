@@ -1,0 +1,59 @@
+namespace Cloak.Chip.Bus;
+
+public enum BusDirection : byte { Read, Write }
+
+/// <summary>
+/// One transfer on the memory bus: a whole cache line moved by the memory encryption path, or a
+/// single uncached access (plain memory) when a tap is attached.
+/// </summary>
+public readonly record struct BusTransfer(ulong Address, BusDirection Direction, byte[] Data, bool IsLine);
+
+/// <summary>Something listening on the bus (a logic analyser, a snooping adversary).</summary>
+public interface IBusTap
+{
+    void Observe(in BusTransfer transfer);
+}
+
+/// <summary>
+/// The bus interface unit (SPEC 2.2): the chip's only path to DRAM for cached lines. It counts
+/// transfers and hands a copy of each to the attached taps; what crosses here is all an attacker on
+/// the bus can see.
+/// </summary>
+public sealed class BusInterfaceUnit(Dram dram)
+{
+    private readonly List<IBusTap> _taps = [];
+
+    public ulong LinesRead { get; private set; }
+    public ulong LinesWritten { get; private set; }
+    public ulong UncachedTransfers { get; private set; }
+    public bool Tapped => _taps.Count > 0;
+
+    public void Attach(IBusTap tap) => _taps.Add(tap);
+    public void Detach(IBusTap tap) => _taps.Remove(tap);
+
+    internal void ReadLine(ulong address, Span<byte> line)
+    {
+        dram.ReadRaw(address, line);
+        LinesRead++;
+        if (_taps.Count > 0) Notify(new BusTransfer(address, BusDirection.Read, line.ToArray(), true));
+    }
+
+    internal void WriteLine(ulong address, ReadOnlySpan<byte> line)
+    {
+        dram.WriteRaw(address, line);
+        LinesWritten++;
+        if (_taps.Count > 0) Notify(new BusTransfer(address, BusDirection.Write, line.ToArray(), true));
+    }
+
+    /// <summary>Reports an uncached access the hart made directly (only called while tapped).</summary>
+    internal void ObserveUncached(ulong address, BusDirection direction, ReadOnlySpan<byte> data)
+    {
+        UncachedTransfers++;
+        if (_taps.Count > 0) Notify(new BusTransfer(address, direction, data.ToArray(), false));
+    }
+
+    private void Notify(in BusTransfer transfer)
+    {
+        foreach (var tap in _taps) tap.Observe(transfer);
+    }
+}

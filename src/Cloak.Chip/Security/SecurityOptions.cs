@@ -1,0 +1,51 @@
+namespace Cloak.Chip.Security;
+
+/// <summary>How the memory encryption unit protects lines that leave the chip (SPEC 2.2, 2.5).</summary>
+public enum MemoryProtectionMode
+{
+    /// <summary>AES-XTS per line, tweaked by region id and offset: confidentiality only.</summary>
+    Confidentiality,
+    /// <summary>As confidentiality, plus a MAC and a write counter per line, with an on-chip root over the counters.</summary>
+    Authenticated,
+}
+
+/// <summary>Sizes and modes of the chip's protection hardware.</summary>
+public sealed record SecurityOptions
+{
+    public MemoryProtectionMode Mode { get; init; } = MemoryProtectionMode.Confidentiality;
+
+    /// <summary>Entries in each process's encrypted attribute register table.</summary>
+    public int EarEntries { get; init; } = 32;
+
+    /// <summary>Slots in the on-chip key table (keys of the running and recently run processes).</summary>
+    public int KeySlots { get; init; } = 64;
+
+    /// <summary>Protected contexts the chip can track (each has an on-chip version for replay detection).</summary>
+    public int ProtectedContexts { get; init; } = 256;
+
+    /// <summary>Data cache: total bytes and ways (64-byte lines).</summary>
+    public int DataCacheBytes { get; init; } = 32 * 1024;
+    public int DataCacheWays { get; init; } = 8;
+
+    /// <summary>Instruction cache: total bytes and ways (64-byte lines).</summary>
+    public int InstructionCacheBytes { get; init; } = 32 * 1024;
+    public int InstructionCacheWays { get; init; } = 8;
+
+    /// <summary>Verified integrity-tree nodes the chip keeps (authenticated mode).</summary>
+    public int IntegrityNodeCache { get; init; } = 4096;
+
+    public void Validate()
+    {
+        static bool PowerOfTwo(int v) => v > 0 && (v & (v - 1)) == 0;
+        if (EarEntries is < 4 or > 1024) throw new ArgumentOutOfRangeException(nameof(EarEntries), EarEntries, "EAR entries must be 4-1024");
+        if (KeySlots is < 4 or > 4096) throw new ArgumentOutOfRangeException(nameof(KeySlots), KeySlots, "key slots must be 4-4096");
+        if (ProtectedContexts is < 1 or > 65536) throw new ArgumentOutOfRangeException(nameof(ProtectedContexts), ProtectedContexts, "protected contexts must be 1-65536");
+        foreach (var (bytes, ways, name) in new[] { (DataCacheBytes, DataCacheWays, "data cache"), (InstructionCacheBytes, InstructionCacheWays, "instruction cache") })
+        {
+            if (!PowerOfTwo(ways) || ways > 64) throw new ArgumentOutOfRangeException(nameof(DataCacheWays), ways, $"{name} ways must be a power of two up to 64");
+            if (!PowerOfTwo(bytes) || bytes < 64 * ways || bytes > 64 << 20)
+                throw new ArgumentOutOfRangeException(nameof(DataCacheBytes), bytes, $"{name} size must be a power of two of at least 64 x ways bytes and at most 64 MiB");
+        }
+        if (IntegrityNodeCache is < 16 or > 1 << 24) throw new ArgumentOutOfRangeException(nameof(IntegrityNodeCache), IntegrityNodeCache, "integrity node cache must be 16-16M nodes");
+    }
+}

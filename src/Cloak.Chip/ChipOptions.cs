@@ -1,4 +1,5 @@
 using Cloak.Chip.Cpu;
+using Cloak.Chip.Security;
 
 namespace Cloak.Chip;
 
@@ -13,9 +14,15 @@ public sealed record ChipOptions
     public ulong ClintBase { get; init; } = DefaultClintBase;
     public HartOptions Hart { get; init; } = new();
 
+    /// <summary>The chip's identity; without one the chip has no protection unit (a plain RISC-V chip).</summary>
+    public ChipIdentity? Identity { get; init; }
+
+    public SecurityOptions Security { get; init; } = new();
+
     public void Validate()
     {
         Hart.Validate();
+        Security.Validate();
         if (RamSize < 4096 || RamSize % 4096 != 0 || RamSize > int.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(RamSize), RamSize, "RAM size must be a multiple of 4 KiB between 4 KiB and 2 GiB");
         if (RamBase % 4096 != 0)

@@ -1,6 +1,7 @@
 using Cloak.Chip.Bus;
 using Cloak.Chip.Bus.Devices;
 using Cloak.Chip.Cpu;
+using Cloak.Chip.Security;
 
 namespace Cloak.Chip;
 
@@ -22,8 +23,41 @@ public sealed class Processor
         hart = new Hart(Bus, Clint, options.Hart);
         Hart = hart;
         Bus.Attach(options.ClintBase, Clint);
+        if (options.Identity is not null)
+        {
+            if (!Security.Crypto.CryptoSelfTest.Run()) throw new InvalidOperationException("the chip's cryptography failed its power-on self test");
+            Protection = new ProtectionUnit(options.Identity, options.Security, Dram);
+            hart.AttachProtection(Protection);
+            // External masters see DRAM as if the caches were written back (and dropped before they write).
+            Dram.Coherence = (address, length, isWrite) => Protection.DataCache.Flush(address, length, invalidate: isWrite);
+        }
         Port = new OsPort(this);
     }
+
+    internal ProtectionUnit? Protection { get; }
+
+    /// <summary>True if this chip has the tamper-resistant protection unit (an identity).</summary>
+    public bool IsTamperResistant => Protection is not null;
+
+    /// <summary>What the bus carries; attach a tap to see every line (and, while tapped, every uncached access).</summary>
+    public BusInterfaceUnit? BusInterface => Protection?.Bus;
+
+    /// <summary>Off-chip integrity metadata (authenticated mode): the adversary may read and write it.</summary>
+    public IntegrityMetadataStore? IntegrityMetadata => Protection?.Metadata;
+
+    /// <summary>Counters of the protection hardware and caches (zeros for a plain chip).</summary>
+    public ChipStatistics Statistics() => new(
+        Protection?.Encryption.Statistics ?? new EncryptionStatistics(),
+        Protection?.Statistics ?? new ProtectionStatistics(),
+        Protection?.DataCache.Statistics.Hits + Hart.CacheFastHits ?? 0,
+        Protection?.DataCache.Statistics.Misses ?? 0,
+        Protection?.DataCache.Statistics.WriteBacks ?? 0,
+        Hart.InstructionCache?.Statistics.Misses ?? 0,
+        Protection?.Bus.LinesRead ?? 0,
+        Protection?.Bus.LinesWritten ?? 0);
+
+    /// <summary>Writes every dirty protected line back (so DRAM holds the final ciphertext).</summary>
+    public void FlushCaches() => Protection?.DataCache.WriteBackAll();
 
     public ChipOptions Options { get; }
     public Dram Dram { get; }
@@ -37,3 +71,8 @@ public sealed class Processor
     /// <summary>Nominal clock: the CLINT timebase is 10 MHz at the default divider of 10 cycles per tick.</summary>
     public ulong ClockHz => 10_000_000 * Options.Hart.CyclesPerTimerTick;
 }
+
+/// <summary>A snapshot of the chip's protection counters.</summary>
+public sealed record ChipStatistics(
+    EncryptionStatistics Encryption, ProtectionStatistics Protection, ulong DataCacheHits, ulong DataCacheMisses,
+    ulong DataCacheWriteBacks, ulong InstructionCacheMisses, ulong BusLinesRead, ulong BusLinesWritten);

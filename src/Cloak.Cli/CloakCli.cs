@@ -14,6 +14,8 @@ internal static class CloakCli
             "and studying how protected processes share encrypted memory.")
         {
             RunCommand.Create(),
+            KeygenCommand.Create(),
+            SealCommand.Create(),
             DisassembleCommand.Create(),
         };
 

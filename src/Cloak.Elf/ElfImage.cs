@@ -148,4 +148,34 @@ public sealed class ElfImage
     private static ushort U16(ReadOnlySpan<byte> s, int at) => BinaryPrimitives.ReadUInt16LittleEndian(s[at..]);
     private static uint U32(ReadOnlySpan<byte> s, int at) => BinaryPrimitives.ReadUInt32LittleEndian(s[at..]);
     private static ulong U64(ReadOnlySpan<byte> s, int at) => BinaryPrimitives.ReadUInt64LittleEndian(s[at..]);
+
+    /// <summary>
+    /// The loadable segments grouped by page: segments sharing a page (such as .data and .bss) form one
+    /// group whose bytes are each segment's file bytes at its place (zeros elsewhere) and whose rights
+    /// are the union of theirs. This is how a loader maps an image with 4 KiB pages.
+    /// </summary>
+    public IReadOnlyList<(ulong Start, ulong End, byte[] Bytes, SegmentFlags Flags)> PageGroups()
+    {
+        var groups = new List<(ulong Start, ulong End, List<ElfSegment> Segments)>();
+        foreach (var segment in Segments.OrderBy(s => s.VirtualAddress))
+        {
+            ulong start = segment.VirtualAddress & ~0xFFFUL, end = (segment.VirtualEnd + 0xFFF) & ~0xFFFUL;
+            if (groups.Count > 0 && start < groups[^1].End)
+                groups[^1] = (groups[^1].Start, Math.Max(end, groups[^1].End), [.. groups[^1].Segments, segment]);
+            else
+                groups.Add((start, end, [segment]));
+        }
+        return [.. groups.Select(g =>
+        {
+            ulong filled = g.Segments.Max(s => s.VirtualAddress + (ulong)s.FileBytes.Length);
+            var bytes = new byte[filled - g.Start];
+            var flags = SegmentFlags.None;
+            foreach (var s in g.Segments)
+            {
+                s.FileBytes.Span.CopyTo(bytes.AsSpan((int)(s.VirtualAddress - g.Start)));
+                flags |= s.Flags;
+            }
+            return (g.Start, g.End, bytes, flags);
+        })];
+    }
 }

@@ -64,6 +64,9 @@ public static class Assembler
             case Format.Csr: Expect(3); return Encoder.Encode(row, Reg(a[0]), Reg(a[2]), imm: Csr(a[1]));
             case Format.CsrImm: Expect(3); return Encoder.Encode(row, Reg(a[0]), (int)Number(a[2]), imm: Csr(a[1]));
             case Format.Fence: Expect(2); return Encoder.Encode(row, imm: FenceSet(a[0]) << 4 | FenceSet(a[1]));
+            case Format.TrpRs1: Expect(1); return Encoder.Encode(row, rs1: Reg(a[0]));
+            case Format.TrpRd: Expect(1); return Encoder.Encode(row, Reg(a[0]));
+            case Format.TrpRdRs1: Expect(2); return Encoder.Encode(row, Reg(a[0]), Reg(a[1]));
             case Format.SfenceVma:
                 if (a.Length == 0) return Encoder.Encode(row);
                 Expect(2); return Encoder.Encode(row, rs1: Reg(a[0]), rs2: Reg(a[1]));

@@ -74,6 +74,9 @@ public static class Decoder
             case Format.CsrImm: rd = i.Rd; rs1 = i.Rs1; imm = i.CsrAddress; break;
             case Format.Fence: imm = i.FenceBits; break;
             case Format.SfenceVma: rs1 = i.Rs1; rs2 = i.Rs2; break;
+            case Format.TrpRs1: rs1 = i.Rs1; break;
+            case Format.TrpRd: rd = i.Rd; break;
+            case Format.TrpRdRs1: rd = i.Rd; rs1 = i.Rs1; break;
 
             case Format.CAddi4spn: rd = i.CRdPrime; rs1 = Sp; imm = i.CAddi4spnImm; break;
             case Format.CLoadW: rd = i.CRdPrime; rs1 = i.CRs1Prime; imm = i.CLwImm; break;

@@ -48,6 +48,9 @@ public static class Disassembler
         Format.CsrImm => $"{R(d.Rd)},{CsrAddress.Name((int)d.Imm)},{Dec(d.Rs1)}",
         Format.Fence => FenceOperands((int)d.Imm),
         Format.SfenceVma => d.Rs1 == 0 && d.Rs2 == 0 ? "" : $"{R(d.Rs1)},{R(d.Rs2)}",
+        Format.TrpRs1 => R(d.Rs1),
+        Format.TrpRd => R(d.Rd),
+        Format.TrpRdRs1 => $"{R(d.Rd)},{R(d.Rs1)}",
 
         Format.CAddi4spn => $"{R(d.Rd)},sp,{Dec(d.Imm)}",
         Format.CLoadW or Format.CLoadD or Format.CLwsp or Format.CLdsp => $"{R(d.Rd)},{Dec(d.Imm)}({R(d.Rs1)})",

@@ -53,6 +53,9 @@ public static class Encoder
             case Format.CsrImm: return m | Rd(rd) | Rs1(rs1) | (Unsigned(imm, 12) << 20);
             case Format.Fence: return m | (Unsigned(imm, 12) << 20);
             case Format.SfenceVma: return m | Rs1(rs1) | Rs2(rs2);
+            case Format.TrpRs1: return m | Rs1(rs1);
+            case Format.TrpRd: return m | Rd(rd);
+            case Format.TrpRdRs1: return m | Rd(rd) | Rs1(rs1);
 
             case Format.CAddi4spn:
             {

@@ -24,6 +24,9 @@ public enum Format : byte
     CsrImm,     // rd, csr, zimm[4:0]
     Fence,      // pred, succ (fm in the high bits)
     SfenceVma,  // rs1, rs2
+    TrpRs1,     // rs1            (trp.enter)
+    TrpRd,      // rd             (trp.mode)
+    TrpRdRs1,   // rd, rs1        (descriptor forms)
 
     // Compressed (RVC) layouts; the comment gives the base instruction's operands.
     CAddi4spn,  // rd', sp, nzuimm[9:2]

@@ -41,7 +41,10 @@ public enum Op : ushort
     CNop, CAddi, CAddiw, CLi, CAddi16sp, CLui, CSrli, CSrai, CAndi,
     CSub, CXor, COr, CAnd, CSubw, CAddw, CJ, CBeqz, CBnez,
     CSlli, CLwsp, CLdsp, CJr, CMv, CEbreak, CJalr, CAdd, CSwsp, CSdsp,
+
+    // Cloak's tamper-resistant-processor instructions (custom-0 major opcode; docs/isa.md)
+    TrpEnter, TrpHidden, TrpPrivate, TrpEarSet, TrpEarClear, TrpRandom, TrpKeyPair, TrpAgree, TrpSign, TrpVerify, TrpMode,
 }
 
 /// <summary>The ISA extension an instruction belongs to (misa letters plus the Z extensions).</summary>
-public enum Extension : byte { I, M, A, C, Zicsr, Zifencei, Privileged }
+public enum Extension : byte { I, M, A, C, Zicsr, Zifencei, Privileged, Trp }

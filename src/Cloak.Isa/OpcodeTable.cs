@@ -147,6 +147,20 @@ public static class OpcodeTable
             Add(ops[10], "amomaxu." + width, MaskAmo, AmoMatch(f3, 0x1C), Format.Amo, Extension.A);
         }
 
+        // ---- Cloak TRP instructions: custom-0 (0b0001011), R-type, funct3 = 0, funct7 = operation --------
+        const uint Custom0 = 0x0B;
+        Add(Op.TrpEnter, "trp.enter", 0xFFF0_7FFF, F7(Custom0, 0, 0x00), Format.TrpRs1, Extension.Trp);
+        Add(Op.TrpHidden, "trp.hidden", MaskF7, F7(Custom0, 0, 0x01), Format.R, Extension.Trp);
+        Add(Op.TrpPrivate, "trp.private", MaskF7, F7(Custom0, 0, 0x02), Format.R, Extension.Trp);
+        Add(Op.TrpEarSet, "trp.earset", 0xFFF0_707F, F7(Custom0, 0, 0x03), Format.TrpRdRs1, Extension.Trp);
+        Add(Op.TrpEarClear, "trp.earclear", 0xFFF0_707F, F7(Custom0, 0, 0x04), Format.TrpRdRs1, Extension.Trp);
+        Add(Op.TrpRandom, "trp.random", MaskF7, F7(Custom0, 0, 0x05), Format.R, Extension.Trp);
+        Add(Op.TrpKeyPair, "trp.keypair", 0xFFF0_707F, F7(Custom0, 0, 0x06), Format.TrpRdRs1, Extension.Trp);
+        Add(Op.TrpAgree, "trp.agree", 0xFFF0_707F, F7(Custom0, 0, 0x07), Format.TrpRdRs1, Extension.Trp);
+        Add(Op.TrpSign, "trp.sign", 0xFFF0_707F, F7(Custom0, 0, 0x08), Format.TrpRdRs1, Extension.Trp);
+        Add(Op.TrpVerify, "trp.verify", 0xFFF0_707F, F7(Custom0, 0, 0x09), Format.TrpRdRs1, Extension.Trp);
+        Add(Op.TrpMode, "trp.mode", 0xFFFF_F07F, F7(Custom0, 0, 0x0A), Format.TrpRd, Extension.Trp);
+
         // ---- RV64C --------------------------------------------------------------------------------
         // Quadrant 0. The all-zero parcel is c.addi4spn with nzuimm = 0: reserved, hence illegal.
         AddC(Op.CAddi4spn, "c.addi4spn", MaskC3, C(0, 0), Format.CAddi4spn, Op.Addi, Constraint.ImmNonZero);

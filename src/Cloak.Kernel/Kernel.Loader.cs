@@ -15,8 +15,20 @@ namespace Cloak.Kernel;
 public sealed partial class Kernel
 {
     private const ulong StackTop = 0x3F_FFFF_F000;
+    /// <summary>Where the loader puts a sealed image's plain parts: the stub that enters it, then its header and MAC table.</summary>
+    private const ulong SealedLoaderBase = 0x3E_0000_0000;
     private const ulong MmapBase = 0x20_0000_0000;
     private const ulong AtNull = 0, AtPageSize = 6, AtEntry = 9, AtRandom = 25;
+
+    /// <summary>A registered program: a plain ELF or a sealed image.</summary>
+    private sealed record ProgramImage(ElfImage? Elf, Chip.Security.SealedImage? Sealed);
+
+    private static void ValidateSealedImage(string name, Chip.Security.SealedImage image)
+    {
+        foreach (var r in image.Regions)
+            if (r.Start < 0x1000 || r.End > MmapBase / 2)
+                throw new ElfFormatException($"{name}: sealed region [0x{r.Start:x}, 0x{r.End:x}) lies outside the user program area");
+    }
 
     private static void ValidateUserImage(string name, ElfImage image)
     {
@@ -25,56 +37,33 @@ public sealed partial class Kernel
                 throw new ElfFormatException($"{name}: {s} lies outside the user program area [0x1000, 0x{MmapBase / 2:x}): is it linked for user space (libcloak) rather than bare metal?");
     }
 
-    /// <summary>
-    /// Segments grouped so that segments sharing a page (such as .data and .bss) become one area:
-    /// its bytes are each segment's file bytes at its place, its rights the union of theirs.
-    /// </summary>
-    private static List<(ulong Start, ulong End, byte[] Bytes, SegmentFlags Flags)> SegmentGroups(ElfImage image)
-    {
-        var groups = new List<(ulong Start, ulong End, List<ElfSegment> Segments)>();
-        foreach (var segment in image.Segments.OrderBy(s => s.VirtualAddress))
-        {
-            ulong start = segment.VirtualAddress & ~0xFFFUL, end = (segment.VirtualEnd + 0xFFF) & ~0xFFFUL;
-            if (groups.Count > 0 && start < groups[^1].End)
-                groups[^1] = (groups[^1].Start, Math.Max(end, groups[^1].End), [.. groups[^1].Segments, segment]);
-            else
-                groups.Add((start, end, [segment]));
-        }
-        return [.. groups.Select(g =>
-        {
-            ulong filled = g.Segments.Max(s => s.VirtualAddress + (ulong)s.FileBytes.Length);
-            var bytes = new byte[filled - g.Start];
-            var flags = SegmentFlags.None;
-            foreach (var s in g.Segments)
-            {
-                s.FileBytes.Span.CopyTo(bytes.AsSpan((int)(s.VirtualAddress - g.Start)));
-                flags |= s.Flags;
-            }
-            return (g.Start, g.End, bytes, flags);
-        })];
-    }
-
-    private Process? CreateProcess(string name, ElfImage image, IReadOnlyList<string> arguments, int parentPid)
+    private Process? CreateProcess(string name, ProgramImage program, IReadOnlyList<string> arguments, int parentPid)
     {
         int pid = _nextPid++;
         var process = new Process(pid, parentPid, name, _options.OutputFor(pid, name), _options.InputFor(pid, name))
         {
             AddressRandom = new Random(unchecked(_options.Seed * 1_000_003 + pid)),
+            SealedImage = program.Sealed is not null,
         };
         process.Memory = new AddressSpace(process, _pager, _port, _events);
         _processes.Add(process);
 
-        ulong highest = 0;
-        foreach (var (start, end, bytes, flags) in SegmentGroups(image))
+        ulong highest = 0, entry;
+        if (program.Elf is { } image)
         {
-            int pageCount = (int)((end - start) >> 12);
-            var protection =
-                (flags.HasFlag(SegmentFlags.Read) ? Protection.Read : 0) |
-                (flags.HasFlag(SegmentFlags.Write) ? Protection.Write : 0) |
-                (flags.HasFlag(SegmentFlags.Execute) ? Protection.Execute : 0);
-            var obj = new MemoryObject($"{name}[{pid}] image 0x{start:x}", pageCount, bytes);
-            process.Memory.Map(obj, start, 0, pageCount, protection, flags.HasFlag(SegmentFlags.Execute) ? AreaKind.Text : AreaKind.Data);
-            highest = Math.Max(highest, end);
+            foreach (var (start, end, bytes, flags) in image.PageGroups())
+            {
+                MapImageArea(process, name, start, end, bytes,
+                    (flags.HasFlag(SegmentFlags.Read) ? Protection.Read : 0) | (flags.HasFlag(SegmentFlags.Write) ? Protection.Write : 0) |
+                    (flags.HasFlag(SegmentFlags.Execute) ? Protection.Execute : 0));
+                highest = Math.Max(highest, end);
+            }
+            entry = image.Entry;
+        }
+        else
+        {
+            entry = MapSealedImage(process, name, program.Sealed!);
+            highest = program.Sealed!.Regions.Max(r => r.End);
         }
         process.BreakStart = process.Break = highest + ((ulong)process.AddressRandom.Next(0, 64) << 12);
 
@@ -83,12 +72,60 @@ public sealed partial class Kernel
         var stack = new MemoryObject($"{name}[{pid}] stack", stackPages);
         process.Memory.Map(stack, stackTop - _options.StackSize, 0, stackPages, Protection.Read | Protection.Write, AreaKind.Stack);
 
-        if (!BuildInitialStack(process, stackTop, arguments, image.Entry, out ulong sp)) return null;
-        process.Context.Pc = image.Entry;
+        if (!BuildInitialStack(process, stackTop, arguments, entry, out ulong sp)) return null;
         process.Context[Reg.Sp] = sp;
+        if (program.Sealed is null)
+        {
+            process.Context.Pc = entry;
+        }
+        else
+        {
+            process.Context.Pc = SealedLoaderBase;
+            process.Context[Reg.A0] = SealedLoaderBase + 4096;
+        }
         _events.ProcessStarted(new ProcessEvent(process));
         _ready.Enqueue(process);
         return process;
+    }
+
+    private void MapImageArea(Process process, string name, ulong start, ulong end, byte[] bytes, Protection protection)
+    {
+        int pageCount = (int)((end - start) >> 12);
+        var obj = new MemoryObject($"{name}[{process.Pid}] image 0x{start:x}", pageCount, bytes);
+        process.Memory.Map(obj, start, 0, pageCount, protection, (protection & Protection.Execute) != 0 ? AreaKind.Text : AreaKind.Data);
+    }
+
+    /// <summary>
+    /// Lays a sealed image out as the chip expects (docs/sealed-image.md): each region's ciphertext at
+    /// its address (the MMU maps ciphertext; the chip decrypts), a plain stub that runs trp.enter (and
+    /// exits with its status if the chip refuses), and the plain header followed by the MAC table.
+    /// The image pages are made resident up front, since trp.enter reads them all.
+    /// </summary>
+    private ulong MapSealedImage(Process process, string name, Chip.Security.SealedImage image)
+    {
+        foreach (var region in image.Regions)
+        {
+            var protection = (region.Permissions.HasFlag(Chip.Security.RegionPermissions.Read) ? Protection.Read : 0) |
+                (region.Permissions.HasFlag(Chip.Security.RegionPermissions.Write) ? Protection.Write : 0) |
+                (region.Permissions.HasFlag(Chip.Security.RegionPermissions.Execute) ? Protection.Execute : 0);
+            MapImageArea(process, name, region.Start, region.End, image.Ciphertext(region).ToArray(), protection | Protection.Read);
+        }
+        uint[] stub =
+        [
+            Isa.Encoder.Encode(Isa.Op.TrpEnter, rs1: (int)Reg.A0),   // on success the chip jumps to the entry
+            Isa.Encoder.Encode(Isa.Op.Addi, (int)Reg.A7, 0, 0, (long)Abi.Syscall.ExitGroup),
+            Isa.Encoder.Encode(Isa.Op.Ecall),                          // exit(status of trp.enter)
+            Isa.Encoder.Encode(Isa.Op.Jal, 0, 0, 0, 0),
+        ];
+        var stubBytes = new byte[stub.Length * 4];
+        for (int i = 0; i < stub.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(stubBytes.AsSpan(i * 4), stub[i]);
+        MapImageArea(process, name, SealedLoaderBase, SealedLoaderBase + 4096, stubBytes, Protection.Read | Protection.Execute);
+        byte[] plainParts = [.. image.Header, .. image.MacTable];
+        ulong end = SealedLoaderBase + 4096 + (((ulong)plainParts.Length + 0xFFF) & ~0xFFFUL);
+        MapImageArea(process, name, SealedLoaderBase + 4096, end, plainParts, Protection.Read);
+        foreach (var region in image.Regions)
+            for (ulong va = region.Start; va < region.End; va += 4096) process.Memory.HandleFault(va, Cloak.Chip.Memory.AccessType.Load);
+        return image.Entry;
     }
 
     /// <summary>Strings at the top, then (16-byte aligned) argc, argv[], NULL, envp[] (empty), NULL, auxv.</summary>

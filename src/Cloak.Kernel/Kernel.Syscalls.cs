@@ -35,8 +35,7 @@ public sealed partial class Kernel
 
         e.Result = result;
         _events.SyscallReturn(e);
-        context[Reg.A0] = (ulong)e.Result.Value;
-        context.Pc += 4;
+        context.CompleteSyscall(e.Result.Value);
         if (outcome == Outcome.Yield) Preempt(process);
     }
 

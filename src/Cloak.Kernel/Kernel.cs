@@ -23,7 +23,7 @@ public sealed partial class Kernel
     private readonly KernelEvents _events = new();
     private readonly Pager _pager;
     private readonly Random _random;
-    private readonly Dictionary<string, ElfImage> _programs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProgramImage> _programs = new(StringComparer.Ordinal);
     private readonly List<Process> _processes = [];
     private readonly Queue<Process> _ready = new();
     private readonly Dictionary<int, SharedSegment> _segments = [];
@@ -65,14 +65,21 @@ public sealed partial class Kernel
     public void Register(string name, ElfImage image)
     {
         ValidateUserImage(name, image);
-        _programs[name] = image;
+        _programs[name] = new ProgramImage(image, null);
+    }
+
+    /// <summary>Makes a sealed (encrypted) program available by name; it runs protected on a chip it was sealed for.</summary>
+    public void Register(string name, Chip.Security.SealedImage image)
+    {
+        ValidateSealedImage(name, image);
+        _programs[name] = new ProgramImage(null, image);
     }
 
     /// <summary>Starts a registered program as a new process with the given arguments (argv[0] included).</summary>
     public Process Start(string name, IReadOnlyList<string> arguments, int parentPid = 0)
     {
-        if (!_programs.TryGetValue(name, out var image)) throw new ArgumentException($"no program named '{name}' is registered");
-        var process = CreateProcess(name, image, arguments, parentPid) ??
+        if (!_programs.TryGetValue(name, out var program)) throw new ArgumentException($"no program named '{name}' is registered");
+        var process = CreateProcess(name, program, arguments, parentPid) ??
             throw new InvalidOperationException($"out of memory starting '{name}'");
         return process;
     }
@@ -147,6 +154,11 @@ public sealed partial class Kernel
                 Preempt(process);
                 return;
             }
+            if (result.Exit == UserExit.Refused)
+            {
+                Terminate(process, 128 + 9, $"the chip refused to resume its saved context ({Describe(result.Refusal)})");
+                return;
+            }
             var trap = result.Trap;
             switch (trap.Cause)
             {
@@ -219,21 +231,44 @@ public sealed partial class Kernel
     {
         int signal = trap.Cause switch
         {
-            TrapCause.IllegalInstruction => 4,             // SIGILL
+            TrapCause.IllegalInstruction or TrapCause.TrpFault => 4, // SIGILL
             TrapCause.Breakpoint => 5,                     // SIGTRAP
-            TrapCause.LoadAddressMisaligned or TrapCause.StoreAddressMisaligned => 7, // SIGBUS
+            TrapCause.LoadAddressMisaligned or TrapCause.StoreAddressMisaligned or TrapCause.IntegrityFault => 7, // SIGBUS
             _ => 11,                                       // SIGSEGV
         };
-        string reason = $"{trap.Describe()} at pc 0x{process.Context.Pc:x}, address 0x{trap.Tval:x}" + (detail is null ? "" : $" ({detail})");
+        string pc = process.Context.IsProtected ? "a protected pc (hidden)" : $"pc 0x{process.Context.Pc:x}";
+        string reason = $"{trap.Describe()} at {pc}, address 0x{trap.Tval:x}" + (detail is null ? "" : $" ({detail})");
         Terminate(process, 128 + signal, reason);
     }
 
     internal void KillByAdversary(Process process, string reason) => Terminate(process, 128 + 9, reason);
 
+    private static string Describe(Chip.Security.ContextRefusal refusal) => refusal switch
+    {
+        Chip.Security.ContextRefusal.Stale => "an older version of it: replayed",
+        Chip.Security.ContextRefusal.ForeignAddressSpace => "it belongs to another address space",
+        Chip.Security.ContextRefusal.Tampered => "it was modified",
+        _ => "the chip does not know it",
+    };
+
     /// <summary>Ends a process: frees its memory, closes its channels, tells its parent.</summary>
     private void Terminate(Process process, int exitCode, string? killReason)
     {
         if (process.State is ProcessState.Zombie or ProcessState.Reaped) return;
+        if (process.SealedImage && !process.Context.IsProtected && killReason is null)
+        {
+            // The loader stub exits with trp.enter's status when the chip refuses the image.
+            killReason = "the chip refused the sealed image: " + (Chip.Security.TrpStatus)exitCode switch
+            {
+                Chip.Security.TrpStatus.WrongChip => "it was sealed for another chip",
+                Chip.Security.TrpStatus.BadImage => "it is corrupted, truncated or spliced (its key does not authenticate)",
+                Chip.Security.TrpStatus.ContextTableFull => "the chip tracks too many protected processes",
+                Chip.Security.TrpStatus.KeyTableFull or Chip.Security.TrpStatus.EarFull => "the chip has no room for its keys",
+                var other => $"status {(int)other}",
+            };
+            exitCode = 128 + 4;
+        }
+        _port.ReleaseProtectedContext(process.Context);
         process.ExitCode = exitCode;
         process.KillReason = killReason;
         foreach (var handle in process.Channels.Keys.ToList()) CloseChannel(process, handle);

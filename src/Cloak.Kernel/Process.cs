@@ -48,6 +48,12 @@ public sealed class Process
     public Stream Input { get; }
 
     internal UserContext Context { get; } = new();
+
+    /// <summary>True if the process was started from a sealed image (it runs protected once the chip accepts it).</summary>
+    public bool SealedImage { get; internal set; }
+
+    /// <summary>True once the process runs in encrypted execution mode (its context is sealed by the chip).</summary>
+    public bool IsProtected => Context.IsProtected;
     internal AddressSpace Memory { get; set; } = null!;
     internal Vma? Heap { get; set; }
     internal ulong BreakStart { get; set; }

@@ -42,4 +42,7 @@ long cloak_chan_close(long handle);
 
 _Noreturn void cloak_exit(int code);
 
+/* 1 when the process runs in encrypted execution mode (a sealed program the chip entered). */
+int cloak_encrypted(void);
+
 #endif

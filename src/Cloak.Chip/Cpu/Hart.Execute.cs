@@ -36,6 +36,10 @@ public sealed unsafe partial class Hart
         long fetchHost = 0;
         DecodedOp* d;
         StoreOutcome store;
+        int line;
+        byte* cacheData = _cacheData;
+        byte* cacheDirty = _cacheDirty;
+        ulong cacheHits = 0;
         _sliceRetired = 0;
 
         while (n < budget)
@@ -54,7 +58,16 @@ public sealed unsafe partial class Hart
             switch (d->Op)
             {
                 case ExecOp.NotDecoded:
-                    DecodeSlot(d, pc, fetchHost);
+                    if (fetchHost == ProtectedCodeMarker)
+                    {
+                        _pc = pc;
+                        _sliceRetired = (ulong)n;
+                        if (!DecodeProtectedLine(pc)) goto trap;
+                    }
+                    else
+                    {
+                        DecodeSlot(d, pc, fetchHost);
+                    }
                     goto dispatch;
                 case ExecOp.CrossesPage:
                     _sliceRetired = (ulong)n;
@@ -92,6 +105,7 @@ public sealed unsafe partial class Hart
                     ulong va = x[d->Rs1] + (ulong)d->Imm;
                     DataTlbEntry* e = dtlb + ((va >> 12) & tlbMask);
                     if ((va & PageHighMask) == e->ReadTag) x[d->Rd] = (ulong)*(sbyte*)((long)va + e->HostOffset);
+                    else if ((va & PageHighMask) == e->CachedReadTag && (line = e->LineMap[(va >> 6) & 63]) >= 0) { x[d->Rd] = (ulong)*(sbyte*)(cacheData + (line << 6) + (long)(va & 63)); cacheHits++; }
                     else { _sliceRetired = (ulong)n; if (!LoadSlow(va, 1, out ulong v)) goto trap; x[d->Rd] = (ulong)(sbyte)v; }
                     pc += d->Length;
                     break;
@@ -101,6 +115,7 @@ public sealed unsafe partial class Hart
                     ulong va = x[d->Rs1] + (ulong)d->Imm;
                     DataTlbEntry* e = dtlb + ((va >> 12) & tlbMask);
                     if ((va & PageHighMask) == e->ReadTag) x[d->Rd] = *(byte*)((long)va + e->HostOffset);
+                    else if ((va & PageHighMask) == e->CachedReadTag && (line = e->LineMap[(va >> 6) & 63]) >= 0) { x[d->Rd] = *(byte*)(cacheData + (line << 6) + (long)(va & 63)); cacheHits++; }
                     else { _sliceRetired = (ulong)n; if (!LoadSlow(va, 1, out ulong v)) goto trap; x[d->Rd] = v; }
                     pc += d->Length;
                     break;
@@ -110,6 +125,7 @@ public sealed unsafe partial class Hart
                     ulong va = x[d->Rs1] + (ulong)d->Imm;
                     DataTlbEntry* e = dtlb + ((va >> 12) & tlbMask);
                     if ((va & (PageHighMask | 1)) == e->ReadTag) x[d->Rd] = (ulong)*(short*)((long)va + e->HostOffset);
+                    else if ((va & (PageHighMask | 1)) == e->CachedReadTag && (line = e->LineMap[(va >> 6) & 63]) >= 0) { x[d->Rd] = (ulong)*(short*)(cacheData + (line << 6) + (long)(va & 63)); cacheHits++; }
                     else { _sliceRetired = (ulong)n; if (!LoadSlow(va, 2, out ulong v)) goto trap; x[d->Rd] = (ulong)(short)v; }
                     pc += d->Length;
                     break;
@@ -119,6 +135,7 @@ public sealed unsafe partial class Hart
                     ulong va = x[d->Rs1] + (ulong)d->Imm;
                     DataTlbEntry* e = dtlb + ((va >> 12) & tlbMask);
                     if ((va & (PageHighMask | 1)) == e->ReadTag) x[d->Rd] = *(ushort*)((long)va + e->HostOffset);
+                    else if ((va & (PageHighMask | 1)) == e->CachedReadTag && (line = e->LineMap[(va >> 6) & 63]) >= 0) { x[d->Rd] = *(ushort*)(cacheData + (line << 6) + (long)(va & 63)); cacheHits++; }
                     else { _sliceRetired = (ulong)n; if (!LoadSlow(va, 2, out ulong v)) goto trap; x[d->Rd] = v; }
                     pc += d->Length;
                     break;
@@ -128,6 +145,7 @@ public sealed unsafe partial class Hart
                     ulong va = x[d->Rs1] + (ulong)d->Imm;
                     DataTlbEntry* e = dtlb + ((va >> 12) & tlbMask);
                     if ((va & (PageHighMask | 3)) == e->ReadTag) x[d->Rd] = (ulong)*(int*)((long)va + e->HostOffset);
+                    else if ((va & (PageHighMask | 3)) == e->CachedReadTag && (line = e->LineMap[(va >> 6) & 63]) >= 0) { x[d->Rd] = (ulong)*(int*)(cacheData + (line << 6) + (long)(va & 63)); cacheHits++; }
                     else { _sliceRetired = (ulong)n; if (!LoadSlow(va, 4, out ulong v)) goto trap; x[d->Rd] = (ulong)(int)v; }
                     pc += d->Length;
                     break;
@@ -137,6 +155,7 @@ public sealed unsafe partial class Hart
                     ulong va = x[d->Rs1] + (ulong)d->Imm;
                     DataTlbEntry* e = dtlb + ((va >> 12) & tlbMask);
                     if ((va & (PageHighMask | 3)) == e->ReadTag) x[d->Rd] = *(uint*)((long)va + e->HostOffset);
+                    else if ((va & (PageHighMask | 3)) == e->CachedReadTag && (line = e->LineMap[(va >> 6) & 63]) >= 0) { x[d->Rd] = *(uint*)(cacheData + (line << 6) + (long)(va & 63)); cacheHits++; }
                     else { _sliceRetired = (ulong)n; if (!LoadSlow(va, 4, out ulong v)) goto trap; x[d->Rd] = v; }
                     pc += d->Length;
                     break;
@@ -146,6 +165,7 @@ public sealed unsafe partial class Hart
                     ulong va = x[d->Rs1] + (ulong)d->Imm;
                     DataTlbEntry* e = dtlb + ((va >> 12) & tlbMask);
                     if ((va & (PageHighMask | 7)) == e->ReadTag) x[d->Rd] = *(ulong*)((long)va + e->HostOffset);
+                    else if ((va & (PageHighMask | 7)) == e->CachedReadTag && (line = e->LineMap[(va >> 6) & 63]) >= 0) { x[d->Rd] = *(ulong*)(cacheData + (line << 6) + (long)(va & 63)); cacheHits++; }
                     else { _sliceRetired = (ulong)n; if (!LoadSlow(va, 8, out ulong v)) goto trap; x[d->Rd] = v; }
                     pc += d->Length;
                     break;
@@ -157,6 +177,7 @@ public sealed unsafe partial class Hart
                     ulong va = x[d->Rs1] + (ulong)d->Imm;
                     DataTlbEntry* e = dtlb + ((va >> 12) & tlbMask);
                     if ((va & PageHighMask) == e->WriteTag) *(byte*)((long)va + e->HostOffset) = (byte)x[d->Rs2];
+                    else if ((va & PageHighMask) == e->CachedWriteTag && (line = e->LineMap[(va >> 6) & 63]) >= 0) { *(byte*)(cacheData + (line << 6) + (long)(va & 63)) = (byte)x[d->Rs2]; cacheDirty[line] = 1; cacheHits++; }
                     else { _sliceRetired = (ulong)n; store = StoreSlow(va, 1, x[d->Rs2]); goto storeDone; }
                     pc += d->Length;
                     break;
@@ -166,6 +187,7 @@ public sealed unsafe partial class Hart
                     ulong va = x[d->Rs1] + (ulong)d->Imm;
                     DataTlbEntry* e = dtlb + ((va >> 12) & tlbMask);
                     if ((va & (PageHighMask | 1)) == e->WriteTag) *(ushort*)((long)va + e->HostOffset) = (ushort)x[d->Rs2];
+                    else if ((va & (PageHighMask | 1)) == e->CachedWriteTag && (line = e->LineMap[(va >> 6) & 63]) >= 0) { *(ushort*)(cacheData + (line << 6) + (long)(va & 63)) = (ushort)x[d->Rs2]; cacheDirty[line] = 1; cacheHits++; }
                     else { _sliceRetired = (ulong)n; store = StoreSlow(va, 2, x[d->Rs2]); goto storeDone; }
                     pc += d->Length;
                     break;
@@ -175,6 +197,7 @@ public sealed unsafe partial class Hart
                     ulong va = x[d->Rs1] + (ulong)d->Imm;
                     DataTlbEntry* e = dtlb + ((va >> 12) & tlbMask);
                     if ((va & (PageHighMask | 3)) == e->WriteTag) *(uint*)((long)va + e->HostOffset) = (uint)x[d->Rs2];
+                    else if ((va & (PageHighMask | 3)) == e->CachedWriteTag && (line = e->LineMap[(va >> 6) & 63]) >= 0) { *(uint*)(cacheData + (line << 6) + (long)(va & 63)) = (uint)x[d->Rs2]; cacheDirty[line] = 1; cacheHits++; }
                     else { _sliceRetired = (ulong)n; store = StoreSlow(va, 4, x[d->Rs2]); goto storeDone; }
                     pc += d->Length;
                     break;
@@ -184,6 +207,7 @@ public sealed unsafe partial class Hart
                     ulong va = x[d->Rs1] + (ulong)d->Imm;
                     DataTlbEntry* e = dtlb + ((va >> 12) & tlbMask);
                     if ((va & (PageHighMask | 7)) == e->WriteTag) *(ulong*)((long)va + e->HostOffset) = x[d->Rs2];
+                    else if ((va & (PageHighMask | 7)) == e->CachedWriteTag && (line = e->LineMap[(va >> 6) & 63]) >= 0) { *(ulong*)(cacheData + (line << 6) + (long)(va & 63)) = x[d->Rs2]; cacheDirty[line] = 1; cacheHits++; }
                     else { _sliceRetired = (ulong)n; store = StoreSlow(va, 8, x[d->Rs2]); goto storeDone; }
                     pc += d->Length;
                     break;
@@ -257,7 +281,11 @@ public sealed unsafe partial class Hart
                 case ExecOp.Ebreak:
                     _pc = pc;
                     _sliceRetired = (ulong)n;
-                    if (d->Length == 4 && IsSemihostingCall(pc)) return SliceExit.Semihosting;
+                    if (d->Length == 4 && IsSemihostingCall(pc))
+                    {
+                        _cacheFastHits += cacheHits;
+                        return SliceExit.Semihosting;
+                    }
                     // mtval = 0 for ebreak, as QEMU does (the privileged spec also allows the pc).
                     _pendingTrap = new Trap(TrapCause.Breakpoint, 0);
                     goto trap;
@@ -281,11 +309,22 @@ public sealed unsafe partial class Hart
                     n++;
                     _pc = pc;
                     _sliceRetired = (ulong)n;
+                    _cacheFastHits += cacheHits;
                     return SliceExit.Wfi;
                 case ExecOp.SfenceVma:
                     if (_privilege != Privilege.Machine) goto illegal;
                     FlushTlb();
                     pc += d->Length;
+                    n++;
+                    goto endSlice;
+
+                // ---- TRP instructions (Hart.Trp.cs) ---------------------------------------------------
+                case ExecOp.TrpEnter or ExecOp.TrpHidden or ExecOp.TrpPrivate or ExecOp.TrpEarSet or ExecOp.TrpEarClear or
+                     ExecOp.TrpRandom or ExecOp.TrpKeyPair or ExecOp.TrpAgree or ExecOp.TrpSign or ExecOp.TrpVerify or ExecOp.TrpMode:
+                    _pc = pc;
+                    _sliceRetired = (ulong)n;
+                    if (!ExecuteTrp(d)) goto trap;
+                    pc = _pc;
                     n++;
                     goto endSlice;
 
@@ -303,6 +342,7 @@ public sealed unsafe partial class Hart
         }
         _pc = pc;
         _sliceRetired = (ulong)n;
+        _cacheFastHits += cacheHits;
         return SliceExit.Budget;
 
     illegal:
@@ -310,11 +350,13 @@ public sealed unsafe partial class Hart
     trap:
         _pc = pc;
         _sliceRetired = (ulong)n;
+        _cacheFastHits += cacheHits;
         return SliceExit.Trap;
 
     endSlice:
         _pc = pc;
         _sliceRetired = (ulong)n;
+        _cacheFastHits += cacheHits;
         return SliceExit.EndSlice;
     }
 

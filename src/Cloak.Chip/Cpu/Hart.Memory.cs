@@ -20,10 +20,13 @@ public sealed unsafe partial class Hart
     [StructLayout(LayoutKind.Sequential)]
     internal struct DataTlbEntry
     {
-        public ulong ReadTag;     // virtual page base if loads may take the fast path
-        public ulong WriteTag;    // virtual page base if stores may take the fast path
+        public ulong ReadTag;     // virtual page base if loads may go straight to DRAM (plain memory)
+        public ulong WriteTag;    // virtual page base if stores may go straight to DRAM (plain memory)
         public long HostOffset;   // host address = virtual address + HostOffset
         public ulong PhysicalPage;
+        public ulong CachedReadTag;   // virtual page base if loads may hit the data cache (protected memory)
+        public ulong CachedWriteTag;  // virtual page base if stores may hit the data cache (protected memory)
+        public int* LineMap;          // line number -> data-cache slot (-1: not cached) for this page and key
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -82,6 +85,8 @@ public sealed unsafe partial class Hart
         {
             _dtlb[i].ReadTag = InvalidTag;
             _dtlb[i].WriteTag = InvalidTag;
+            _dtlb[i].CachedReadTag = InvalidTag;
+            _dtlb[i].CachedWriteTag = InvalidTag;
         }
     }
 
@@ -161,6 +166,7 @@ public sealed unsafe partial class Hart
         e.HostOffset = (long)HostPointer(pa & PageHighMask) - (long)(va & PageHighMask);
         e.PhysicalPage = physicalPage;
         e.ReadTag = readable ? va & PageHighMask : InvalidTag;
+        e.CachedReadTag = e.CachedWriteTag = InvalidTag;
         bool codePage = _decodedPages[physicalPage - (_bus.Dram.BaseAddress >> Sv39.PageShift)] is not null;
         e.WriteTag = writable && !codePage && !_bus.IsWatchedPage(physicalPage) ? va & PageHighMask : InvalidTag;
     }
@@ -198,6 +204,8 @@ public sealed unsafe partial class Hart
             }
         }
         if (!Translate(va, AccessType.Load, va, out ulong pa, out bool writable, out bool readable)) return false;
+        if (_protectedState is not null && ProtectedRegion(va) is int ear and >= 0)
+            return ProtectedLoad(va, pa, size, ear, readable, writable, out value);
         if (_bus.IsRam(pa, (ulong)size))
         {
             FillDataTlb(va, pa, readable, writable);
@@ -256,6 +264,8 @@ public sealed unsafe partial class Hart
             }
         }
         if (!Translate(va, AccessType.Store, va, out ulong pa, out bool writable, out bool readable)) return StoreOutcome.Trap;
+        if (_protectedState is not null && ProtectedRegion(va) is int ear and >= 0)
+            return ProtectedStore(va, pa, size, value, ear, readable, writable);
         if (_bus.IsRam(pa, (ulong)size))
         {
             bool endSlice = InvalidateCode(pa, (ulong)size);
@@ -314,18 +324,29 @@ public sealed unsafe partial class Hart
         {
             ulong index = page - ramBasePage;
             if (index >= (ulong)_decodedPages.Length || _decodedPages[index] is null) continue;
-            _decodedPages[index] = null;
+            DropDecodedPage(index);
             any = true;
-            for (int i = 0; i <= (int)_tlbMask; i++)
-                if (_itlb[i].PhysicalPage == page) _itlb[i].Tag = InvalidTag;
         }
         return any;
+    }
+
+    private void DropDecodedPage(ulong index)
+    {
+        ulong page = _decodedPages[index]!.PhysicalPage;
+        _decodedPages[index] = null;
+        for (int i = 0; i <= (int)_tlbMask; i++)
+            if (_itlb[i].PhysicalPage == page) _itlb[i].Tag = InvalidTag;
     }
 
     /// <summary>Decoded-instruction slots for one physical page of DRAM (on chip: a model of the I-cache's contents).</summary>
     private sealed class DecodedPage
     {
         public const int Slots = (int)(Sv39.PageSize / 2);
+        public ulong PhysicalPage;
+        /// <summary>The key the page's code was decrypted under (0 for plain code), its region and first line.</summary>
+        public int KeySlot;
+        public uint RegionId;
+        public uint FirstLine;
         private readonly DecodedOp[] _slots = GC.AllocateArray<DecodedOp>(Slots, pinned: true);
         public DecodedOp* Pointer => (DecodedOp*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_slots));
     }
@@ -350,18 +371,40 @@ public sealed unsafe partial class Hart
             _pendingTrap = new Trap(TrapCause.InstructionAccessFault, pc);
             return null;
         }
+        // In encrypted execution mode, code must come from an executable EAR region (never from plain
+        // memory the OS could write); its lines are decrypted into the instruction cache.
+        int keySlot = 0;
+        uint regionId = 0, firstLine = 0;
+        if (_protectedState is not null)
+        {
+            int ear = ProtectedRegion(pc);
+            if (ear < 0 || (_protectedState.Ear[ear].Permissions & Security.RegionPermissions.Execute) == 0)
+            {
+                _pendingTrap = new Trap(TrapCause.InstructionAccessFault, pc);
+                return null;
+            }
+            ref var entry = ref _protectedState.Ear[ear];
+            keySlot = entry.KeySlot;
+            regionId = entry.RegionId;
+            firstLine = (uint)(((pc & PageHighMask) - entry.Start) >> 6);
+        }
         ulong physicalPage = pa >> Sv39.PageShift;
         ulong index = physicalPage - (_bus.Dram.BaseAddress >> Sv39.PageShift);
         var page = _decodedPages[index];
+        if (page is not null && (page.KeySlot != keySlot || page.RegionId != regionId || page.FirstLine != firstLine))
+        {
+            DropDecodedPage(index);
+            page = null;
+        }
         if (page is null)
         {
-            page = _decodedPages[index] = new DecodedPage();
+            page = _decodedPages[index] = new DecodedPage { PhysicalPage = physicalPage, KeySlot = keySlot, RegionId = regionId, FirstLine = firstLine };
             DecodedPagesBuilt++;
             // Stores to this page must now see the slow path, which drops the decoded copy.
             for (int i = 0; i <= (int)_tlbMask; i++)
                 if (_dtlb[i].PhysicalPage == physicalPage) _dtlb[i].WriteTag = InvalidTag;
         }
-        hostOffset = (long)HostPointer(pa & PageHighMask) - (long)(pc & PageHighMask);
+        hostOffset = keySlot != 0 ? ProtectedCodeMarker : (long)HostPointer(pa & PageHighMask) - (long)(pc & PageHighMask);
         if (_fastPathEnabled)
         {
             e.Tag = pc & PageHighMask;
@@ -386,6 +429,7 @@ public sealed unsafe partial class Hart
             _pendingTrap = new Trap(TrapCause.InstructionAccessFault, pc);
             return false;
         }
+        if (_protectedState is not null) return TryFetchProtectedParcel(pc, pa, out parcel);
         parcel = Unsafe.ReadUnaligned<ushort>(HostPointer(pa));
         return true;
     }

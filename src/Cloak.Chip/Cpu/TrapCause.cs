@@ -19,6 +19,12 @@ public enum TrapCause : ulong
     LoadPageFault = 13,
     StorePageFault = 15,
 
+    // Custom causes (the privileged spec reserves 24-31 for custom use).
+    /// <summary>A protected line failed authentication on its way into the chip (authenticated mode); tval = the address.</summary>
+    IntegrityFault = 24,
+    /// <summary>A TRP instruction used in plain mode (tval 0) or with an operand outside the caller's protected memory (tval = the operand address).</summary>
+    TrpFault = 25,
+
     MachineSoftwareInterrupt = Trap.InterruptBit | 3,
     MachineTimerInterrupt = Trap.InterruptBit | 7,
     MachineExternalInterrupt = Trap.InterruptBit | 11,
@@ -47,6 +53,8 @@ public readonly record struct Trap(TrapCause Cause, ulong Tval)
         TrapCause.InstructionPageFault => "instruction page fault",
         TrapCause.LoadPageFault => "load page fault",
         TrapCause.StorePageFault => "store/AMO page fault",
+        TrapCause.IntegrityFault => "integrity fault (protected memory failed authentication)",
+        TrapCause.TrpFault => Tval == 0 ? "TRP instruction outside encrypted execution mode" : "TRP operand outside protected memory",
         TrapCause.MachineSoftwareInterrupt => "machine software interrupt",
         TrapCause.MachineTimerInterrupt => "machine timer interrupt",
         TrapCause.MachineExternalInterrupt => "machine external interrupt",

@@ -30,4 +30,35 @@ public sealed class UserContext
     }
 
     internal ulong[] Registers => _registers;
+
+    /// <summary>
+    /// For a protected process: its registers, pc and EAR state sealed by the chip (opaque to the OS,
+    /// which keeps it). Null for a plain process. While it is set, the register file above shows
+    /// only what the chip reveals: a0-a7 at an ecall, zeros otherwise.
+    /// </summary>
+    public byte[]? SealedState { get; set; }
+
+    public bool IsProtected => SealedState is not null;
+
+    internal bool SyscallCompleted { get; set; }
+    internal ulong SyscallResult { get; set; }
+
+    /// <summary>
+    /// Finishes the system call the process trapped on with <paramref name="result"/> in a0, so it
+    /// resumes after the ecall. (A call that is not completed runs again on resume.)
+    /// </summary>
+    public void CompleteSyscall(long result)
+    {
+        if (IsProtected)
+        {
+            SyscallCompleted = true;
+            SyscallResult = (ulong)result;
+            this[10] = (ulong)result;
+        }
+        else
+        {
+            this[10] = (ulong)result;
+            Pc += 4;
+        }
+    }
 }

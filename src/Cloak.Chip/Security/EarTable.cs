@@ -10,6 +10,8 @@ internal struct EarEntry
     public RegionKind Kind;
     public RegionPermissions Permissions;
     public uint RegionId;
+    /// <summary>Lines never written since the region was made read as zeros (chip-created regions, authenticated mode).</summary>
+    public bool FreshIsZero;
 
     public readonly bool Contains(ulong va) => Valid && va - Start < Length;
 }

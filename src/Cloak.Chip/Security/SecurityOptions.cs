@@ -46,6 +46,6 @@ public sealed record SecurityOptions
             if (!PowerOfTwo(bytes) || bytes < 64 * ways || bytes > 64 << 20)
                 throw new ArgumentOutOfRangeException(nameof(DataCacheBytes), bytes, $"{name} size must be a power of two of at least 64 x ways bytes and at most 64 MiB");
         }
-        if (IntegrityNodeCache is < 16 or > 1 << 24) throw new ArgumentOutOfRangeException(nameof(IntegrityNodeCache), IntegrityNodeCache, "integrity node cache must be 16-16M nodes");
+        if (IntegrityNodeCache is < 256 or > 1 << 24) throw new ArgumentOutOfRangeException(nameof(IntegrityNodeCache), IntegrityNodeCache, "integrity node cache must be 256-16M nodes");
     }
 }

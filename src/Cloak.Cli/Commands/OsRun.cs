@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cloak.Chip.Cpu;
+using Cloak.Chip.Security;
 using Cloak.Elf;
 using Cloak.Kernel;
 using Cloak.Os;
@@ -9,13 +10,26 @@ namespace Cloak.Cli.Commands;
 /// <summary><c>cloak run a.elf b.elf ...</c>: user processes on the OS model, output kept apart per process.</summary>
 internal static class OsRun
 {
-    public static int Execute(string[] files, IReadOnlyList<ElfImage> images, HartOptions hart, ulong ramSize,
-        KernelOptions kernel, string? outputDir, bool printStats)
+    public static int Execute(IReadOnlyList<ProgramFile> programs, HartOptions hart, ulong ramSize,
+        KernelOptions kernel, SecurityOptions security, string? chipKey, string? outputDir, bool printStats)
     {
-        for (int i = 0; i < files.Length; i++)
-            if (!OsMachine.IsUserProcessImage(images[i]))
+        foreach (var program in programs)
+            if (!program.IsUserProcess)
                 throw new CliError(ExitCodes.BadInput,
-                    $"{files[i]}: a bare-metal program (no libcloak entry point); only user programs linked with guest/lib can run under the OS model");
+                    $"{program.Path}: a bare-metal program (no libcloak entry point); only user programs linked with guest/lib can run under the OS model");
+        ChipIdentity? identity = null;
+        if (chipKey is not null)
+        {
+            try
+            {
+                identity = ChipIdentity.Load(chipKey);
+            }
+            catch (SealedImageException e)
+            {
+                throw new CliError(ExitCodes.NoInput, e.Message);
+            }
+        }
+        using var identityScope = identity;
         if (outputDir is not null) Directory.CreateDirectory(outputDir);
 
         using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
@@ -24,7 +38,7 @@ internal static class OsRun
         {
             Stream stream = outputDir is not null
                 ? new FileStream(Path.Combine(outputDir, $"{pid}-{name}.out"), FileMode.Create, FileAccess.Write)
-                : files.Length == 1 ? stdout : new PrefixedLineStream(stdout, $"[{pid}:{name}] ");
+                : programs.Count == 1 ? stdout : new PrefixedLineStream(stdout, $"[{pid}:{name}] ");
             outputs.Add(stream);
             return stream;
         }
@@ -36,14 +50,16 @@ internal static class OsRun
             {
                 RamSize = ramSize,
                 Hart = hart,
+                Identity = identity,
+                Security = security,
                 Kernel = kernel with
                 {
                     OutputFor = OutputFor,
-                    InputFor = (pid, _) => pid == 1 && files.Length == 1 ? Console.OpenStandardInput() : Stream.Null,
+                    InputFor = (pid, _) => pid == 1 && programs.Count == 1 ? Console.OpenStandardInput() : Stream.Null,
                 },
             });
-            foreach (var (file, image) in files.Zip(images)) machine.Register(OsMachine.ProgramName(file), image);
-            foreach (var file in files) machine.Start(OsMachine.ProgramName(file));
+            foreach (var program in programs) machine.Register(program.Name, program);
+            foreach (var program in programs) machine.Start(program.Name);
         }
         catch (ArgumentException e)
         {
@@ -92,6 +108,17 @@ internal static class OsRun
             cloak: syscalls              {s.Syscalls}
             cloak: page faults           {s.PageFaults}
             cloak: swap outs / ins       {s.SwapOuts} / {s.SwapIns}
+            """));
+        if (o.Chip is not { } chip || chip.Protection.ContextSaves + chip.Encryption.LinesDecrypted == 0) return;
+        e.WriteLine(string.Create(c, $"""
+            cloak: lines decrypted       {chip.Encryption.LinesDecrypted} ({chip.Encryption.BytesDecrypted} bytes)
+            cloak: lines encrypted       {chip.Encryption.LinesEncrypted} ({chip.Encryption.BytesEncrypted} bytes)
+            cloak: MAC checks / failures {chip.Encryption.MacChecks} / {chip.Encryption.MacFailures}
+            cloak: data cache hits/miss  {chip.DataCacheHits} / {chip.DataCacheMisses} ({chip.DataCacheWriteBacks} write-backs)
+            cloak: icache misses         {chip.InstructionCacheMisses}
+            cloak: EAR lookups           {chip.Protection.EarLookups}
+            cloak: contexts saved/restored {chip.Protection.ContextSaves} / {chip.Protection.ContextRestores} (refused {chip.Protection.ContextsRefused})
+            cloak: bus lines read/written {chip.BusLinesRead} / {chip.BusLinesWritten}
             """));
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Cloak.BareMetal;
 using Cloak.Chip.Cpu;
+using Cloak.Chip.Security;
 using Cloak.Elf;
 using Cloak.Kernel;
 using Cloak.Os;
@@ -33,11 +34,18 @@ internal static class RunCommand
         var seed = new Option<int>("--seed") { Description = "OS model: seed of frame allocation and address-space layout (same seed, same run).", DefaultValueFactory = _ => 1, HelpName = "N" };
         var swap = new Option<string>("--swap") { Description = "OS model: swap store size, e.g. 256M.", DefaultValueFactory = _ => "256M", HelpName = "SIZE" };
         var outputDir = new Option<string?>("--output-dir") { Description = "OS model: write each process's output to DIR/<pid>-<name>.out instead of prefixed lines on stdout.", HelpName = "DIR" };
+        var chip = new Option<string?>("--chip") { Description = "The chip's private key (from cloak keygen): makes the chip tamper resistant; needed for sealed programs (default: chip.key if it exists).", HelpName = "FILE" };
+        var auth = new Option<bool>("--auth") { Description = "Authenticated memory: per-line MACs and write counters under an on-chip root (tampering and replay are detected)." };
+        var dcache = new Option<string>("--dcache") { Description = "Data cache size (64-byte lines).", DefaultValueFactory = _ => "32K", HelpName = "SIZE" };
+        var icache = new Option<string>("--icache") { Description = "Instruction cache size (64-byte lines).", DefaultValueFactory = _ => "32K", HelpName = "SIZE" };
+        var ways = new Option<int>("--cache-ways") { Description = "Associativity of both caches.", DefaultValueFactory = _ => 8, HelpName = "N" };
+        var earEntries = new Option<int>("--ear-entries") { Description = "Encrypted attribute registers per process.", DefaultValueFactory = _ => 32, HelpName = "N" };
         ramSize.Aliases.Add("--dram");
 
         var command = new Command("run", "Run RISC-V programs: one bare-metal program (semihosting/HTIF), or user processes (linked with libcloak) under the OS model; exit with the program's exit code.")
         {
             programs, stats, trace, maxInstructions, ramSize, ramBase, misaligned, tlbEntries, hostFiles, cmdline, quantum, seed, swap, outputDir,
+            chip, auth, dcache, icache, ways, earEntries,
         };
         command.SetAction(parse =>
         {
@@ -47,8 +55,8 @@ internal static class RunCommand
                 MisalignedAccess = parse.GetValue(misaligned) == "trap" ? MisalignedAccessPolicy.Trap : MisalignedAccessPolicy.Allow,
                 TlbEntries = parse.GetValue(tlbEntries),
             };
-            var images = files.Select(LoadImage).ToList();
-            if (files.Length > 1 || OsMachine.IsUserProcessImage(images[0]))
+            var programsLoaded = files.Select(LoadProgram).ToList();
+            if (files.Length > 1 || programsLoaded[0].IsUserProcess)
             {
                 if (parse.GetValue(trace) is not null) throw new CliError(ExitCodes.Usage, "--trace works for bare-metal programs only");
                 var kernel = new KernelOptions
@@ -58,12 +66,24 @@ internal static class RunCommand
                     SwapSlots = (int)Math.Min(int.MaxValue, Numbers.ParseSize(parse.GetRequiredValue(swap), "--swap") / 4096),
                     MaxInstructions = parse.GetValue(maxInstructions),
                 };
-                return OsRun.Execute(files, images, hart, Numbers.ParseSize(parse.GetRequiredValue(ramSize), "--ram-size"),
-                    kernel, parse.GetValue(outputDir), parse.GetValue(stats));
+                var security = new SecurityOptions
+                {
+                    Mode = parse.GetValue(auth) ? MemoryProtectionMode.Authenticated : MemoryProtectionMode.Confidentiality,
+                    DataCacheBytes = (int)Math.Min(int.MaxValue, Numbers.ParseSize(parse.GetRequiredValue(dcache), "--dcache")),
+                    InstructionCacheBytes = (int)Math.Min(int.MaxValue, Numbers.ParseSize(parse.GetRequiredValue(icache), "--icache")),
+                    DataCacheWays = parse.GetValue(ways),
+                    InstructionCacheWays = parse.GetValue(ways),
+                    EarEntries = parse.GetValue(earEntries),
+                };
+                string? chipKey = parse.GetValue(chip) ?? (File.Exists("chip.key") ? "chip.key" : null);
+                if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))
+                    throw new CliError(ExitCodes.Usage, "sealed programs need the chip's private key: --chip FILE (create one with cloak keygen)");
+                return OsRun.Execute(programsLoaded, hart, Numbers.ParseSize(parse.GetRequiredValue(ramSize), "--ram-size"),
+                    kernel, security, chipKey, parse.GetValue(outputDir), parse.GetValue(stats));
             }
             return Execute(
                 files[0],
-                images[0],
+                programsLoaded[0].Elf!,
                 hart,
                 Numbers.ParseSize(parse.GetRequiredValue(ramSize), "--ram-size"),
                 Numbers.ParseAddress(parse.GetRequiredValue(ramBase), "--ram-base"),
@@ -74,6 +94,24 @@ internal static class RunCommand
                 parse.GetRequiredValue(cmdline));
         });
         return command;
+    }
+
+    /// <summary>Reads and checks an ELF file or sealed image; a missing or malformed file is a one-line error.</summary>
+    internal static ProgramFile LoadProgram(string path)
+    {
+        if (!File.Exists(path)) throw new CliError(ExitCodes.NoInput, $"{path}: no such file");
+        try
+        {
+            return ProgramFile.Load(path);
+        }
+        catch (ElfFormatException e)
+        {
+            throw new CliError(ExitCodes.BadInput, $"{path}: {e.Message}");
+        }
+        catch (SealedImageException e)
+        {
+            throw new CliError(ExitCodes.BadInput, $"{path}: {e.Message}");
+        }
     }
 
     /// <summary>Reads and checks an ELF file; a missing or malformed file is a one-line error.</summary>

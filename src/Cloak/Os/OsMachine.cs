@@ -1,5 +1,6 @@
 using Cloak.Chip;
 using Cloak.Chip.Cpu;
+using Cloak.Chip.Security;
 using Cloak.Elf;
 using Cloak.Kernel;
 using Cloak.Kernel.Adversaries;
@@ -12,13 +13,22 @@ public sealed record OsMachineOptions
     public ulong RamSize { get; init; } = 128UL << 20;
     public HartOptions Hart { get; init; } = new();
     public KernelOptions Kernel { get; init; } = new();
+
+    /// <summary>The chip's identity: makes the chip tamper resistant, so sealed programs sealed for it can run.</summary>
+    public ChipIdentity? Identity { get; init; }
+
+    public SecurityOptions Security { get; init; } = new();
 }
 
 /// <summary>How one process ended.</summary>
 public sealed record ProcessOutcome(int Pid, string Name, int ExitCode, string? KillReason, ProcessStatistics Statistics);
 
 /// <summary>The result of running processes to the end (or the instruction limit).</summary>
-public sealed record OsRunOutcome(KernelRunEnd End, IReadOnlyList<ProcessOutcome> Processes, KernelStatistics Statistics);
+public sealed record OsRunOutcome(KernelRunEnd End, IReadOnlyList<ProcessOutcome> Processes, KernelStatistics Statistics)
+{
+    /// <summary>The chip's protection counters at the end of the run.</summary>
+    public ChipStatistics? Chip { get; init; }
+}
 
 /// <summary>
 /// A machine for user processes: the processor (traps go to the host) and the kernel model on it.
@@ -29,7 +39,13 @@ public sealed class OsMachine
 {
     public OsMachine(OsMachineOptions options)
     {
-        Processor = new Processor(new ChipOptions { RamSize = options.RamSize, Hart = options.Hart with { HostHandlesTraps = true, Semihosting = false } });
+        Processor = new Processor(new ChipOptions
+        {
+            RamSize = options.RamSize,
+            Hart = options.Hart with { HostHandlesTraps = true, Semihosting = false },
+            Identity = options.Identity,
+            Security = options.Security,
+        });
         Kernel = new Kernel.Kernel(Processor, options.Kernel);
     }
 
@@ -43,6 +59,14 @@ public sealed class OsMachine
 
     public void Register(string name, ElfImage image) => Kernel.Register(name, image);
 
+    public void Register(string name, SealedImage image) => Kernel.Register(name, image);
+
+    public void Register(string name, ProgramFile program)
+    {
+        if (program.Sealed is not null) Register(name, program.Sealed);
+        else Register(name, program.Elf!);
+    }
+
     public Process Start(string name, IReadOnlyList<string>? arguments = null) => Kernel.Start(name, arguments ?? [name]);
 
     public void Attach(Adversary adversary) => Kernel.Attach(adversary);
@@ -50,8 +74,11 @@ public sealed class OsMachine
     public OsRunOutcome Run()
     {
         var (end, statistics) = Kernel.Run();
+        // Dirty protected lines go back to DRAM (as ciphertext), so what is left there is the final state.
+        Processor.FlushCaches();
         return new OsRunOutcome(end,
             [.. Kernel.Processes.Select(p => new ProcessOutcome(p.Pid, p.Name, p.ExitCode, p.KillReason, p.Statistics))],
-            statistics);
+            statistics)
+        { Chip = Processor.Statistics() };
     }
 }

@@ -1,0 +1,189 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Cloak.Chip.Security;
+
+namespace Cloak.Chip.Memory;
+
+/// <summary>Counters of a cache.</summary>
+public sealed class CacheStatistics
+{
+    internal ulong FastHits;
+    public ulong Hits => FastHits + SlowHits;
+    public ulong SlowHits { get; internal set; }
+    public ulong Misses { get; internal set; }
+    public ulong WriteBacks { get; internal set; }
+    public ulong Evictions { get; internal set; }
+}
+
+/// <summary>
+/// The on-chip data cache (SPEC 2.2): set associative, 64-byte lines, write-back, write-allocate,
+/// round-robin replacement within a set. It holds the plaintext of protected lines; each line is
+/// tagged with its physical line and the key slot it was decrypted under, and an access that
+/// resolves to another key never hits it (the other key's copy is written back and dropped first).
+/// For speed each (physical page, key slot) pair has a map from line number to cache slot, which the
+/// hart's TLB points at: a hit costs one load and a compare. The maps mirror the tags exactly.
+/// </summary>
+internal sealed unsafe class DataCache
+{
+    private struct LineMeta
+    {
+        public ulong PhysicalLine;
+        public LineContext Context;
+        public bool Valid;
+    }
+
+    internal sealed class PageMap
+    {
+        private readonly int[] _slots = GC.AllocateArray<int>(64, pinned: true);
+
+        public PageMap() => Array.Fill(_slots, -1);
+
+        public int* Pointer => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_slots));
+        public int this[int line] { get => _slots[line]; set => _slots[line] = value; }
+    }
+
+    private readonly int _sets, _ways;
+    private readonly byte[] _data, _dirty;
+    private readonly LineMeta[] _meta;
+    private readonly int[] _nextVictim;
+    private readonly Dictionary<(ulong Page, int KeySlot), PageMap> _maps = [];
+    private readonly Dictionary<ulong, int> _linesInPage = [];
+    private readonly MemoryEncryptionUnit _meu;
+
+    public DataCache(int bytes, int ways, MemoryEncryptionUnit meu)
+    {
+        _ways = ways;
+        _sets = bytes / 64 / ways;
+        _data = GC.AllocateArray<byte>(bytes, pinned: true);
+        _dirty = GC.AllocateArray<byte>(_sets * ways, pinned: true);
+        _meta = new LineMeta[_sets * ways];
+        _nextVictim = new int[_sets];
+        _meu = meu;
+        Data = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_data));
+        Dirty = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_dirty));
+    }
+
+    public CacheStatistics Statistics { get; } = new();
+
+    /// <summary>Line data (64 bytes per slot) and dirty flags, for the hart's fast path.</summary>
+    public byte* Data { get; }
+    public byte* Dirty { get; }
+
+    public int Sets => _sets;
+    public int Ways => _ways;
+
+    public PageMap MapFor(ulong page, int keySlot)
+    {
+        if (!_maps.TryGetValue((page, keySlot), out var map))
+        {
+            map = new PageMap();
+            _maps[(page, keySlot)] = map;
+        }
+        return map;
+    }
+
+    /// <summary>
+    /// The slot holding physical line <paramref name="address"/> under <paramref name="context"/>'s key,
+    /// filling it on a miss. -1 when the fill fails authentication (an integrity fault).
+    /// </summary>
+    public int Access(ulong address, in LineContext context)
+    {
+        ulong line = address >> 6;
+        var map = MapFor(address >> 12, context.KeySlot);
+        int slot = map[(int)(line & 63)];
+        if (slot >= 0)
+        {
+            Statistics.SlowHits++;
+            return slot;
+        }
+        Statistics.Misses++;
+        int set = (int)(line % (ulong)_sets);
+        // A copy under another key must not survive next to this one.
+        for (int way = 0; way < _ways; way++)
+        {
+            int other = set * _ways + way;
+            if (_meta[other].Valid && _meta[other].PhysicalLine == line) Evict(other);
+        }
+        int victim = set * _ways + _nextVictim[set];
+        _nextVictim[set] = (_nextVictim[set] + 1) % _ways;
+        if (_meta[victim].Valid) Evict(victim);
+
+        if (!_meu.Fill(line << 6, context, new Span<byte>(Data + victim * 64, 64))) return -1;
+        _meta[victim] = new LineMeta { PhysicalLine = line, Context = context, Valid = true };
+        Dirty[victim] = 0;
+        map[(int)(line & 63)] = victim;
+        _linesInPage[line >> 6] = _linesInPage.GetValueOrDefault(line >> 6) + 1;
+        return victim;
+    }
+
+    /// <summary>Writes a slot back if dirty and drops it.</summary>
+    private void Evict(int slot)
+    {
+        ref var meta = ref _meta[slot];
+        if (Dirty[slot] != 0)
+        {
+            _meu.WriteBack(meta.PhysicalLine << 6, meta.Context, new ReadOnlySpan<byte>(Data + slot * 64, 64));
+            Statistics.WriteBacks++;
+            Dirty[slot] = 0;
+        }
+        // Maps are never removed: the hart's TLB may hold a pointer to this one.
+        _maps[(meta.PhysicalLine >> 6, meta.Context.KeySlot)][(int)(meta.PhysicalLine & 63)] = -1;
+        ulong page = meta.PhysicalLine >> 6;
+        if (--_linesInPage[page] == 0) _linesInPage.Remove(page);
+        meta.Valid = false;
+        Statistics.Evictions++;
+    }
+
+    /// <summary>True if any line of [address, address + length) is cached (cheap check for the coherence hook).</summary>
+    public bool Holds(ulong address, ulong length)
+    {
+        if (_linesInPage.Count == 0 || length == 0) return false;
+        for (ulong page = address >> 12; page <= (address + length - 1) >> 12; page++)
+            if (_linesInPage.ContainsKey(page)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Makes DRAM current for [address, address + length): dirty lines are written back (encrypted);
+    /// with <paramref name="invalidate"/> the lines are dropped as well (before someone else writes there).
+    /// </summary>
+    public void Flush(ulong address, ulong length, bool invalidate)
+    {
+        if (!Holds(address, length)) return;
+        ulong first = address >> 6, last = (address + length - 1) >> 6;
+        for (int slot = 0; slot < _meta.Length; slot++)
+        {
+            ref var meta = ref _meta[slot];
+            if (!meta.Valid || meta.PhysicalLine < first || meta.PhysicalLine > last) continue;
+            if (invalidate)
+            {
+                Evict(slot);
+            }
+            else if (Dirty[slot] != 0)
+            {
+                _meu.WriteBack(meta.PhysicalLine << 6, meta.Context, new ReadOnlySpan<byte>(Data + slot * 64, 64));
+                Statistics.WriteBacks++;
+                Dirty[slot] = 0;
+            }
+        }
+    }
+
+    /// <summary>Writes back and drops every line of a key slot (before the slot takes another key).</summary>
+    public void FlushKey(int keySlot)
+    {
+        for (int slot = 0; slot < _meta.Length; slot++)
+            if (_meta[slot].Valid && _meta[slot].Context.KeySlot == keySlot) Evict(slot);
+    }
+
+    /// <summary>Writes back every dirty line (at the end of a run, so DRAM shows the final state).</summary>
+    public void WriteBackAll()
+    {
+        for (int slot = 0; slot < _meta.Length; slot++)
+            if (_meta[slot].Valid && Dirty[slot] != 0)
+            {
+                _meu.WriteBack(_meta[slot].PhysicalLine << 6, _meta[slot].Context, new ReadOnlySpan<byte>(Data + slot * 64, 64));
+                Statistics.WriteBacks++;
+                Dirty[slot] = 0;
+            }
+    }
+}

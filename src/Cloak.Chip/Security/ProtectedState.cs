@@ -1,0 +1,24 @@
+namespace Cloak.Chip.Security;
+
+/// <summary>
+/// The protection state of the process the hart is running in encrypted instruction execution mode:
+/// its context id, program identity and EAR table (whose entries hold key-slot references). It exists
+/// only on chip while the process runs, and inside the sealed context while it does not.
+/// </summary>
+internal sealed class ProtectedState(uint contextId, byte[] programIdentity, EarTable ear)
+{
+    public uint ContextId { get; } = contextId;
+    public byte[] ProgramIdentity { get; } = programIdentity;
+    public EarTable Ear { get; } = ear;
+}
+
+/// <summary>Counters of the protection hardware, for <c>--stats</c>.</summary>
+public sealed class ProtectionStatistics
+{
+    public ulong EarLookups { get; internal set; }
+    public ulong ContextSaves { get; internal set; }
+    public ulong ContextRestores { get; internal set; }
+    public ulong ContextsRefused { get; internal set; }
+    public ulong IntegrityFaults { get; internal set; }
+    public ulong TrpInstructions { get; internal set; }
+}

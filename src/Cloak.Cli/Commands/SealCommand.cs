@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Cloak.Chip.Security;
+using Cloak.Elf;
+using Cloak.Os;
+
+namespace Cloak.Cli.Commands;
+
+/// <summary><c>cloak seal</c>: encrypts a user program for one chip.</summary>
+internal static class SealCommand
+{
+    public static Command Create()
+    {
+        var program = new Argument<string>("program") { Description = "A user program (ELF linked with libcloak, guest/lib) to seal." };
+        var chip = new Option<string>("--chip")
+        {
+            Description = "The chip's public key file (from cloak keygen); the sealed program runs on that chip only.",
+            DefaultValueFactory = _ => "chip.pub",
+            HelpName = "FILE",
+        };
+        var output = new Option<string?>("--out", "-o") { Description = "Output file (default: PROGRAM with .sealed instead of .elf).", HelpName = "FILE" };
+        var command = new Command("seal", "Seal a program for a chip: its code and data encrypted under a fresh program key, that key wrapped to the chip's public key and bound to the image (docs/sealed-image.md).")
+        {
+            program, chip, output,
+        };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetRequiredValue(program);
+            var image = RunCommand.LoadImage(path);
+            byte[] publicKey;
+            try
+            {
+                publicKey = ChipIdentity.LoadPublicKey(parse.GetRequiredValue(chip));
+            }
+            catch (SealedImageException e)
+            {
+                throw new CliError(ExitCodes.NoInput, e.Message);
+            }
+            byte[] sealedBytes;
+            try
+            {
+                sealedBytes = Sealing.Seal(image, publicKey);
+            }
+            catch (ElfFormatException e)
+            {
+                throw new CliError(ExitCodes.BadInput, $"{path}: {e.Message}");
+            }
+            string target = parse.GetValue(output) ?? Path.ChangeExtension(path, ".sealed");
+            try
+            {
+                File.WriteAllBytes(target, sealedBytes);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliError(ExitCodes.NoInput, $"cannot write '{target}': {e.Message}");
+            }
+            Console.WriteLine($"{target}: {sealedBytes.Length} bytes sealed for chip {Convert.ToHexString(SealedImage.Fingerprint(publicKey), 0, 8).ToLowerInvariant()}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

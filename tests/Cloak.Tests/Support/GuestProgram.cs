@@ -93,6 +93,17 @@ internal sealed class GuestProgram
         Code.Spin();
     }
 
+    /// <summary>SYS_EXIT_EXTENDED with ADP_Stopped_ApplicationExit and the value in <paramref name="slot"/> as the exit code.</summary>
+    public void ExitWithResult(int slot)
+    {
+        ulong block = Words(0x20026, 0);
+        CopyResult(slot, block + 8);
+        Code.Li(Reg.A0, 0x20);
+        Code.La(Reg.A1, block);
+        Code.SemihostingCall();
+        Code.Spin();
+    }
+
     public byte[] ToElfBytes()
     {
         var builder = new ElfBuilder { Entry = CodeBase }
@@ -104,9 +115,12 @@ internal sealed class GuestProgram
 
     public ElfImage ToElf() => ElfImage.Parse(ToElfBytes());
 
-    /// <summary>Runs the program in-process (a small instruction budget: these programs are short).</summary>
+    /// <summary>
+    /// Runs the program in-process with 1 MiB of RAM (the default 128 MiB would be allocated and
+    /// zeroed for every test) and a small instruction budget: these programs are short.
+    /// </summary>
     public GuestRun Run(MachineOptions? options = null, long maxInstructions = 100_000, bool sharedConsole = false) =>
-        GuestRunner.Run(ToElf(), maxInstructions, options, sharedConsole);
+        GuestRunner.Run(ToElf(), maxInstructions, (options ?? new MachineOptions()) with { RamSize = 1 << 20 }, sharedConsole);
 
     /// <summary>The value the program stored in <paramref name="slot"/>.</summary>
     public static ulong Result(GuestRun run, int slot) => run.Machine.Dram.ReadUInt64(DataBase + (ulong)(8 * slot));

@@ -25,9 +25,11 @@ public class QemuEquivalenceTests
     {
         string elf = GuestPrograms.Elf($"{program}.elf");
 
+        // One stream for stdout and stderr: QEMU's semihosting console is one stream too. Cloak runs
+        // while QEMU does.
+        var cloakRun = Task.Run(() => GuestRunner.Run(ElfImage.Load(elf), sharedConsole: true));
         var qemu = await Qemu.RunAsync(elf);
-        // One stream for stdout and stderr: QEMU's semihosting console is one stream too.
-        var cloak = GuestRunner.Run(ElfImage.Load(elf), sharedConsole: true);
+        var cloak = await cloakRun;
 
         Assert.True(cloak.Outcome.End == RunEnd.Exited, $"{program}: {cloak.Describe()}");
         Assert.Equal(Latin1(qemu.Console), Latin1(cloak.Stdout));

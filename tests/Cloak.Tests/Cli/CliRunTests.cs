@@ -123,6 +123,48 @@ public partial class CliRunTests
     }
 
     [Fact]
+    public async Task An_unsupported_semihosting_call_exits_125_naming_the_call()
+    {
+        var program = new GuestProgram();
+        program.Semihosting(0x99);
+        program.ExitWithSemihosting(0);
+        using var temp = new TempDirectory();
+        string elf = temp.Write("unsupported.elf", program.ToElfBytes());
+
+        var result = await CliRunner.RunAsync("run", elf);
+
+        CliAssert.ExitCode(125, result);
+        CliAssert.OneErrorLine(result, "unsupported semihosting call 0x99");
+    }
+
+    [Fact]
+    public async Task Host_files_are_readable_only_under_the_host_files_directory()
+    {
+        // Opens data.txt, reads it into a buffer, prints the buffer, exits with SYS_OPEN's result.
+        var program = new GuestProgram();
+        int handle = program.OpenFile("data.txt", Semihost.ModeRead);
+        ulong buffer = program.Reserve(32);
+        ulong read = program.Words(0, buffer, 8);
+        program.CopyResult(handle, read);
+        program.Semihosting(Semihost.Read, read);
+        program.Semihosting(Semihost.Write0, buffer);
+        program.ExitWithResult(handle);
+        using var temp = new TempDirectory();
+        string elf = temp.Write("reader.elf", program.ToElfBytes());
+        string files = Path.Combine(temp.Path, "files");
+        Directory.CreateDirectory(files);
+        File.WriteAllText(Path.Combine(files, "data.txt"), "host data");
+
+        var allowed = await CliRunner.RunAsync("run", "--host-files", files, elf);
+        var refused = await CliRunner.RunAsync("run", elf);
+
+        CliAssert.ExitCode(1, allowed); // handle 1
+        Assert.Equal("host dat", allowed.StdoutText);
+        CliAssert.ExitCode(255, refused); // -1
+        Assert.Equal("", refused.StdoutText);
+    }
+
+    [Fact]
     public async Task Disasm_lists_the_entry_point_under_a_symbol_label()
     {
         var result = await CliRunner.RunAsync("disasm", GuestPrograms.ExampleElf("hello"));

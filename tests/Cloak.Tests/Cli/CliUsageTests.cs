@@ -41,22 +41,19 @@ public partial class CliUsageTests
         }
     }
 
-    [Theory]
-    [InlineData("--stats")]
-    [InlineData("--trace")]
-    [InlineData("--max-instructions")]
-    [InlineData("--ram-size")]
-    [InlineData("--ram-base")]
-    [InlineData("--misaligned")]
-    [InlineData("--host-files")]
-    public async Task Help_on_run_describes_the_option(string option)
+    [Fact]
+    public async Task Help_on_run_describes_every_option_a_user_needs()
     {
         var result = await CliRunner.RunAsync("run", "--help");
 
         CliAssert.ExitCode(0, result);
-        var described = Options(result.StdoutText).Where(o => o.Names.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Contains(option)).ToList();
-        Assert.True(described.Count == 1, $"run --help does not list {option} once:\n{result.StdoutText}");
-        Assert.False(string.IsNullOrWhiteSpace(described[0].Description));
+        var options = Options(result.StdoutText);
+        foreach (string option in new[] { "--stats", "--trace", "--max-instructions", "--ram-size", "--ram-base", "--misaligned", "--host-files" })
+        {
+            var described = options.Where(o => o.Names.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Contains(option)).ToList();
+            Assert.True(described.Count == 1, $"run --help does not list {option} once:\n{result.StdoutText}");
+            Assert.False(string.IsNullOrWhiteSpace(described[0].Description), $"{option} has no description");
+        }
     }
 
     [Theory]
@@ -72,6 +69,8 @@ public partial class CliUsageTests
         Skip = "simulator bug: 'cloak run --bogus' takes --bogus as the program and exits 66 '--bogus: no such file' instead of 2")]
     [InlineData("--bogus", "--bogus",
         Skip = "simulator bug: an unknown option on the root prints two error lines ('Required command was not provided.' and 'Unrecognized command or argument')")]
+    [InlineData("run {hello} --misaligned sometimes", "sometimes",
+        Skip = "simulator bug: a value outside --misaligned's choices gives a three-line error (System.CommandLine lists 'allow' and 'trap' on lines of their own)")]
     [InlineData("frobnicate", "frobnicate",
         Skip = "simulator bug: an unknown command prints two error lines ('Required command was not provided.' and 'Unrecognized command or argument')")]
     public async Task A_usage_error_exits_2_with_one_error_line_naming_the_problem(string arguments, string named)

@@ -32,6 +32,21 @@ public class IsaConformanceTests
     [InlineData("rvc_control")]
     public void The_conformance_program_that_checks_the_mtval_of_ebreak_passes_every_case(string name) => RunAndCheck(name);
 
+    [Theory(Skip = EbreakTvalBug)]
+    [InlineData("ebreak")]
+    [InlineData("c.ebreak")]
+    public void A_breakpoint_with_no_handler_stops_with_mtval_zero_as_on_QEMU(string instruction)
+    {
+        var program = new GuestProgram();
+        program.Code.Emit("addi a0,zero,0").Emit(instruction);
+
+        var run = program.Run();
+
+        Assert.True(run.Outcome.End == RunEnd.GuestFault, run.Describe());
+        Assert.Equal(Chip.Cpu.TrapCause.Breakpoint, run.Outcome.Fault!.Value.Cause);
+        Assert.Equal(0UL, run.Outcome.Fault.Value.Tval);
+    }
+
     [Fact]
     public void Every_program_held_back_for_a_known_bug_still_exists() =>
         Assert.Empty(HeldBackForEbreakTvalBug.Except(GuestPrograms.IsaPrograms, StringComparer.Ordinal));

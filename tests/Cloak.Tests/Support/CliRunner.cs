@@ -1,0 +1,29 @@
+namespace Cloak.Tests.Support;
+
+/// <summary>
+/// Runs the built command-line front end (<c>Cloak.Cli.dll</c>, copied next to the test assembly by the
+/// project reference) as a subprocess: <c>dotnet Cloak.Cli.dll ARGS</c>.
+/// </summary>
+internal static class CliRunner
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    public static string CliDll
+    {
+        get
+        {
+            string path = Path.Combine(AppContext.BaseDirectory, "Cloak.Cli.dll");
+            if (!File.Exists(path)) Assert.Fail($"{path} is missing: the test project must reference src/Cloak.Cli");
+            return path;
+        }
+    }
+
+    /// <summary>The dotnet host running the tests (DOTNET_HOST_PATH when the SDK sets it).</summary>
+    private static string DotnetHost =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    public static Task<ProcessResult> RunAsync(params string[] arguments) => RunAsync(DefaultTimeout, arguments);
+
+    public static Task<ProcessResult> RunAsync(TimeSpan timeout, params string[] arguments) =>
+        ExternalProcess.RunAsync(DotnetHost, [CliDll, .. arguments], timeout);
+}

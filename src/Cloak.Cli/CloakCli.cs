@@ -22,7 +22,9 @@ internal static class CloakCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"cloak: {error.Message}");
+            // One line: the most specific error (an unknown token beats "required command was not provided").
+            var error = parse.Errors.FirstOrDefault(e => e.Message.Contains("nrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            Console.Error.WriteLine($"cloak: {error.Message.Split('\n')[0].Trim()}");
             Console.Error.WriteLine("Try 'cloak --help' or 'cloak <command> --help'.");
             return ExitCodes.Usage;
         }

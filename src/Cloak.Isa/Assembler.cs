@@ -17,6 +17,11 @@ public static class Assembler
         string mnemonic = space < 0 ? text : text[..space];
         string rest = space < 0 ? "" : text[(space + 1)..].Trim();
         if (mnemonic == "fence.tso") return Encoder.Encode(Op.Fence, imm: 0x833);
+        if (mnemonic is "c.slli64" or "c.srli64" or "c.srai64")
+        {
+            var shift = OpcodeTable.ByMnemonic(mnemonic[..^2])!;
+            return Encoder.Encode(shift, RegNames.TryParse(rest, out int r) ? r : throw new FormatException($"'{rest}' is not a register"), imm: 0);
+        }
 
         int ordering = 0;
         OpcodeInfo? row = OpcodeTable.ByMnemonic(mnemonic);

@@ -27,7 +27,8 @@ public static class CsrAddress
 
     private static Dictionary<int, string> BuildNames()
     {
-        var names = new Dictionary<int, string>
+        var names = StandardCsrNames.Build();
+        foreach (var (number, name) in new Dictionary<int, string>
         {
             [Satp] = "satp",
             [Mstatus] = "mstatus", [Misa] = "misa", [Medeleg] = "medeleg", [Mideleg] = "mideleg", [Mie] = "mie",
@@ -38,7 +39,8 @@ public static class CsrAddress
             [Cycle] = "cycle", [Time] = "time", [Instret] = "instret",
             [Mvendorid] = "mvendorid", [Marchid] = "marchid", [Mimpid] = "mimpid", [Mhartid] = "mhartid",
             [Mconfigptr] = "mconfigptr",
-        };
+        })
+            names[number] = name;
         for (int n = 3; n <= 31; n++)
         {
             names[Mhpmevent3 + n - 3] = $"mhpmevent{n}";

@@ -18,7 +18,13 @@ public static class Disassembler
             if (d.Length == 2 && (d.Raw & 0xFFFF) == 0) return "c.unimp";
             return d.Length == 2 ? $".2byte 0x{d.Raw & 0xFFFF:x}" : $".4byte 0x{d.Raw:x}";
         }
-        if (d.Op == Op.Fence && (d.Imm & 0xFFF) == 0x833) return "fence.tso";
+        if (d.Op == Op.Fence && (d.Imm & 0xFFF) == 0x833 && (d.Raw & 0xF8F80) == 0) return "fence.tso";
+        // Reserved fields of FENCE (fm, rs1, rd) and FENCE.I (imm, rs1, rd) are not part of their text:
+        // objdump shows such words as data, and so does Cloak (they still execute as fences).
+        if ((d.Op == Op.Fence && ((d.Raw & 0xF8F80) != 0 || ((d.Raw >> 28) & 0xF) != 0)) || (d.Op == Op.FenceI && (d.Raw & 0xFFFF_8F80) != 0))
+            return $".4byte 0x{d.Raw:x}";
+        if (d.Info.Format is Format.CShift or Format.CShiftPrime && d.Imm == 0)
+            return $"{d.Info.Mnemonic}64 {R(d.Rd)}";
         string operands = Operands(d, pc);
         return operands.Length == 0 ? d.Info.Mnemonic : d.Info.Mnemonic + Suffix(d) + " " + operands;
     }
@@ -47,7 +53,7 @@ public static class Disassembler
         Format.Csr => $"{R(d.Rd)},{CsrAddress.Name((int)d.Imm)},{R(d.Rs1)}",
         Format.CsrImm => $"{R(d.Rd)},{CsrAddress.Name((int)d.Imm)},{Dec(d.Rs1)}",
         Format.Fence => FenceOperands((int)d.Imm),
-        Format.SfenceVma => d.Rs1 == 0 && d.Rs2 == 0 ? "" : $"{R(d.Rs1)},{R(d.Rs2)}",
+        Format.SfenceVma => $"{R(d.Rs1)},{R(d.Rs2)}",
         Format.TrpRs1 => R(d.Rs1),
         Format.TrpRd => R(d.Rd),
         Format.TrpRdRs1 => $"{R(d.Rd)},{R(d.Rs1)}",

@@ -6,7 +6,7 @@ namespace Cloak.Isa;
 /// </summary>
 public enum Format : byte
 {
-    /// <summary>No operands (ecall, ebreak, mret, wfi, fence.i, c.nop, c.ebreak).</summary>
+    /// <summary>No operands (ecall, ebreak, mret, wfi, fence.i, c.ebreak).</summary>
     None,
     R,          // rd, rs1, rs2
     I,          // rd, rs1, imm12

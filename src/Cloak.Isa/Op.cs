@@ -38,7 +38,7 @@ public enum Op : ushort
 
     // RV64C
     CAddi4spn, CLw, CLd, CSw, CSd,
-    CNop, CAddi, CAddiw, CLi, CAddi16sp, CLui, CSrli, CSrai, CAndi,
+    CAddi, CAddiw, CLi, CAddi16sp, CLui, CSrli, CSrai, CAndi,
     CSub, CXor, COr, CAnd, CSubw, CAddw, CJ, CBeqz, CBnez,
     CSlli, CLwsp, CLdsp, CJr, CMv, CEbreak, CJalr, CAdd, CSwsp, CSdsp,
 

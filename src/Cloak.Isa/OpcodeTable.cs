@@ -170,7 +170,7 @@ public static class OpcodeTable
         AddC(Op.CSd, "c.sd", MaskC3, C(0, 7), Format.CStoreD, Op.Sd);
 
         // Quadrant 1.
-        AddC(Op.CNop, "c.nop", 0xFFFF, 0x0001, Format.None, Op.Addi);
+        // c.nop is c.addi with rd = x0 and imm = 0; objdump -M no-aliases prints it as c.addi zero,0.
         AddC(Op.CAddi, "c.addi", MaskC3, C(1, 0), Format.CImm, Op.Addi);
         AddC(Op.CAddiw, "c.addiw", MaskC3, C(1, 1), Format.CImm, Op.Addiw, Constraint.RdNonZero);
         AddC(Op.CLi, "c.li", MaskC3, C(1, 2), Format.CLi, Op.Addi);
@@ -211,7 +211,6 @@ public static class OpcodeTable
     /// </summary>
     public static IReadOnlyList<(Op Specific, Op General)> Refinements { get; } =
     [
-        (Op.CNop, Op.CAddi),
         (Op.CAddi16sp, Op.CLui),
         (Op.CJr, Op.CMv),
         (Op.CEbreak, Op.CJalr),

@@ -64,7 +64,7 @@ public class QemuEquivalenceTests
     /// QEMU's ELF loader (include/hw/elf_ops.h) starts a program whose executable segment has
     /// p_vaddr != p_paddr at the physical copy of the entry point (e_entry - p_vaddr + p_paddr).
     /// </summary>
-    [Fact(Skip = "simulator bug: BareMetalMachine.Load starts at the virtual e_entry; QEMU translates it to the executable segment's p_paddr (fetch fault at 0x40000000 instead of exit 5)")]
+    [Fact]
     public async Task An_entry_point_in_a_segment_linked_at_another_virtual_address_starts_at_its_physical_copy_as_on_QEMU()
     {
         byte[] code = UartCode(0x3333 | 5 << 16);

@@ -113,7 +113,7 @@ public class SemihostingTests
         Assert.Equal(6UL, GuestProgram.Result(run, unreadable));
     }
 
-    [Fact(Skip = "simulator bug: SYS_WRITE/SYS_READ on a handle that is not open return -1 and set errno EBADF (Semihosting.cs Write/Read); QEMU 7.2 returns the length (nothing transferred) and leaves errno alone")]
+    [Fact]
     public void SYS_WRITE_and_SYS_READ_on_a_handle_that_is_not_open_transfer_nothing_and_say_so()
     {
         var p = new GuestProgram();
@@ -145,7 +145,7 @@ public class SemihostingTests
         Assert.Equal("", run.StderrText);
     }
 
-    [Fact(Skip = "simulator bug: after SYS_WRITEC/SYS_WRITE0 Cloak leaves a0 unchanged (Semihosting.cs says 'QEMU leaves it'); QEMU 7.2 sets a0 = 0xdeadbeef (common_semi_dead_cb)")]
+    [Fact]
     public void SYS_WRITEC_and_SYS_WRITE0_leave_0xdeadbeef_in_a0_as_QEMU_does()
     {
         var p = new GuestProgram();

@@ -77,12 +77,9 @@ public class SemihostingVsQemuTests
     [InlineData("SYS_CLOSE of a handle that is not open")]
     [InlineData("SYS_ERRNO after closing a handle that is not open")]
     [InlineData("SYS_FLEN of a handle that is not open")]
-    [InlineData("SYS_WRITE to a handle that is not open",
-        Skip = "simulator bug: Cloak returns -1 (Semihosting.cs Write); QEMU 7.2 returns the length, 3 (nothing written)")]
-    [InlineData("SYS_READ from a handle that is not open",
-        Skip = "simulator bug: Cloak returns -1 (Semihosting.cs Read); QEMU 7.2 returns the length, 3 (nothing read)")]
-    [InlineData("SYS_ERRNO after writing to a handle that is not open",
-        Skip = "simulator bug: Cloak sets errno EBADF (9); QEMU 7.2 does not set errno for a failed SYS_WRITE/SYS_READ (0)")]
+    [InlineData("SYS_WRITE to a handle that is not open")]
+    [InlineData("SYS_READ from a handle that is not open")]
+    [InlineData("SYS_ERRNO after writing to a handle that is not open")]
     [InlineData("SYS_WRITE from a buffer that is not memory")]
     [InlineData("SYS_OPEN of a name that is not memory")]
     [InlineData("SYS_ERRNO after opening a name that is not memory")]
@@ -102,10 +99,8 @@ public class SemihostingVsQemuTests
     [InlineData("SYS_SEEK past the end of the features file")]
     [InlineData("SYS_ISERROR of -1")]
     [InlineData("SYS_ISERROR of 5")]
-    [InlineData("a0 after SYS_WRITEC",
-        Skip = "simulator bug: Cloak leaves a0 = 3 (the operation); QEMU 7.2 sets a0 = 0xdeadbeef after SYS_WRITEC (exit status 239)")]
-    [InlineData("a0 after SYS_WRITE0",
-        Skip = "simulator bug: Cloak leaves a0 = 4 (the operation); QEMU 7.2 sets a0 = 0xdeadbeef after SYS_WRITE0 (exit status 239)")]
+    [InlineData("a0 after SYS_WRITEC")]
+    [InlineData("a0 after SYS_WRITE0")]
     public async Task The_call_returns_what_QEMU_returns(string scenario)
     {
         var program = new GuestProgram();

@@ -20,6 +20,12 @@ internal static class RunCommand
             Description = "The RISC-V ELF64 executable to run (linked for bare metal at the RAM base, e.g. picolibc with --oslib=semihost).",
             Arity = ArgumentArity.OneOrMore,
         };
+        // An unknown option would otherwise be taken for a program name.
+        programs.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+                if (token.Value.StartsWith('-')) result.AddError($"unrecognized option '{token.Value}'");
+        });
         var stats = new Option<bool>("--stats") { Description = "Print instructions retired, host seconds, MIPS and machine counters to stderr at the end." };
         var trace = new Option<string?>("--trace") { Description = "Write one line per retired instruction (pc, bits, disassembly, register written, memory accessed) to FILE.", HelpName = "FILE" };
         var maxInstructions = new Option<long?>("--max-instructions") { Description = "Stop after N instructions (exit code 124).", HelpName = "N" };

@@ -62,7 +62,9 @@ public sealed class BareMetalMachine
             ulong bss = segment.MemorySize - (ulong)segment.FileBytes.Length;
             if (bss > 0) Dram.Clear(segment.PhysicalAddress + (ulong)segment.FileBytes.Length, (int)bss);
         }
-        Hart.Reset(image.Entry);
+        // QEMU's -kernel starts at the entry's physical address (its place in the executable segment's load image).
+        var code = image.Segments.First(s => s.Flags.HasFlag(SegmentFlags.Execute) && image.Entry >= s.VirtualAddress && image.Entry < s.VirtualEnd);
+        Hart.Reset(image.Entry - code.VirtualAddress + code.PhysicalAddress);
         Hart.SetRegister(10, (ulong)_options.Hart.HartId); // a0 = hart id, as QEMU's reset vector passes it
         if (image.Symbol("tohost") is { } tohost)
         {

@@ -65,12 +65,15 @@ internal sealed class Semihosting
         {
             case SysOpen: result = Open(args); break;
             case SysClose: result = Args(args, 1, out var a) ? Close(a[0]) : Fault(); break;
+            // The spec says a0 is corrupted by these two; QEMU writes 0xdeadbeef there, and so does Cloak.
             case SysWritec:
                 if (_memory.TryRead(args, 1, out var c)) ConsoleWrite(_options.Stdout, c);
-                return new Outcome.Continue(); // a0 is corrupted by spec; QEMU leaves it
+                result = 0xDEAD_BEEF;
+                break;
             case SysWrite0:
                 if (_memory.TryReadCString(args, 1 << 20, out var text)) ConsoleWrite(_options.Stdout, text);
-                return new Outcome.Continue();
+                result = 0xDEAD_BEEF;
+                break;
             case SysWrite: result = Args(args, 3, out a) ? Write(a[0], a[1], a[2]) : Fault(); break;
             case SysRead: result = Args(args, 3, out a) ? Read(a[0], a[1], a[2]) : Fault(); break;
             case SysReadc:
@@ -187,7 +190,8 @@ internal sealed class Semihosting
     /// <summary>Returns the number of bytes NOT written (0 when all were).</summary>
     private long Write(ulong handle, ulong buffer, ulong length)
     {
-        if (!_files.TryGetValue(handle, out var file)) return Error(Ebadf);
+        // Like QEMU: a handle that is not open transfers nothing and leaves errno alone.
+        if (!_files.TryGetValue(handle, out var file)) return (long)length;
         if (length > int.MaxValue || !_memory.TryRead(buffer, (int)length, out var bytes)) { Fault(); return (long)length; }
         switch (file)
         {
@@ -200,7 +204,7 @@ internal sealed class Semihosting
     /// <summary>Returns the number of bytes NOT read (length at end of file).</summary>
     private long Read(ulong handle, ulong buffer, ulong length)
     {
-        if (!_files.TryGetValue(handle, out var file)) return Error(Ebadf);
+        if (!_files.TryGetValue(handle, out var file)) return (long)length;
         if (length > 1 << 24) length = 1 << 24;
         var bytes = new byte[length];
         int got;

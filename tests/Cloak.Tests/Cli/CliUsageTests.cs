@@ -63,16 +63,11 @@ public partial class CliUsageTests
     [InlineData("run {hello} --trace", "--trace")]
     [InlineData("run {hello} --ram-size", "--ram-size")]
     [InlineData("disasm {hello} --bogus", "--bogus")]
-    [InlineData("run {hello} --bogus", "--bogus",
-        Skip = "simulator bug: run's <program> argument (arity one-or-more) swallows unknown options: 'cloak run hello.elf --bogus' says 'running several programs at once needs the OS model'")]
-    [InlineData("run --bogus", "--bogus",
-        Skip = "simulator bug: 'cloak run --bogus' takes --bogus as the program and exits 66 '--bogus: no such file' instead of 2")]
-    [InlineData("--bogus", "--bogus",
-        Skip = "simulator bug: an unknown option on the root prints two error lines ('Required command was not provided.' and 'Unrecognized command or argument')")]
-    [InlineData("run {hello} --misaligned sometimes", "sometimes",
-        Skip = "simulator bug: a value outside --misaligned's choices gives a three-line error (System.CommandLine lists 'allow' and 'trap' on lines of their own)")]
-    [InlineData("frobnicate", "frobnicate",
-        Skip = "simulator bug: an unknown command prints two error lines ('Required command was not provided.' and 'Unrecognized command or argument')")]
+    [InlineData("run {hello} --bogus", "--bogus")]
+    [InlineData("run --bogus", "--bogus")]
+    [InlineData("--bogus", "--bogus")]
+    [InlineData("run {hello} --misaligned sometimes", "sometimes")]
+    [InlineData("frobnicate", "frobnicate")]
     public async Task A_usage_error_exits_2_with_one_error_line_naming_the_problem(string arguments, string named)
     {
         var result = await CliRunner.RunAsync(Arguments(arguments));

@@ -17,6 +17,7 @@ public static class Assembler
         string mnemonic = space < 0 ? text : text[..space];
         string rest = space < 0 ? "" : text[(space + 1)..].Trim();
         if (mnemonic == "fence.tso") return Encoder.Encode(Op.Fence, imm: 0x833);
+        if (mnemonic == "c.nop" && rest.Length == 0) return 0x0001; // c.addi zero,0
         if (mnemonic is "c.slli64" or "c.srli64" or "c.srai64")
         {
             var shift = OpcodeTable.ByMnemonic(mnemonic[..^2])!;

@@ -23,12 +23,12 @@ internal static class BenchCli
         {
             switch (args[i])
             {
-                case "cpu" or "os" or "all": suite = args[i]; break;
+                case "cpu" or "os" or "crypto" or "all": suite = args[i]; break;
                 case "--repeat" when i + 1 < args.Length && int.TryParse(args[i + 1], out repeat) && repeat > 0: i++; break;
                 case "--record": record = true; break;
                 case "--only" when i + 1 < args.Length: only = args[++i]; break;
                 default:
-                    Console.Error.WriteLine("usage: bench/run [cpu|os|all] [--repeat N] [--record] [--only NAME]");
+                    Console.Error.WriteLine("usage: bench/run [cpu|os|crypto|all] [--repeat N] [--record] [--only NAME]");
                     return 2;
             }
         }
@@ -46,6 +46,7 @@ internal static class BenchCli
         var report = new StringBuilder();
         if (suite is "cpu" or "all") report.Append(CpuSuite(repo, programs, repeat));
         if (suite is "os" or "all") report.Append(OsSuite.Run(repo, programs, repeat));
+        if (suite is "crypto" or "all") report.Append(CryptoSuite.Run());
         Console.WriteLine(report.ToString());
 
         if (record)

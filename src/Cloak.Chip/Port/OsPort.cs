@@ -93,7 +93,7 @@ public sealed class OsPort
 
         if (hart.ProtectedState is { } running)
         {
-            // Seal the context; the OS sees only what a syscall needs (a0-a7 at an ecall).
+            // Seal the context; the OS sees only what a syscall needs: a0-a5 and a7 at an ecall.
             bool atEcall = trapped && trap.Cause == TrapCause.EnvironmentCallFromUMode;
             Span<ulong> registers = stackalloc ulong[32];
             for (int r = 1; r < 32; r++) registers[r] = hart.GetRegister(r);
@@ -101,7 +101,7 @@ public sealed class OsPort
             registers.Clear();
             for (int r = 1; r < 32; r++)
             {
-                context.Registers[r] = atEcall && r is >= 10 and <= 17 ? hart.GetRegister(r) : 0;
+                context.Registers[r] = atEcall && r is (>= 10 and <= 15) or 17 ? hart.GetRegister(r) : 0;
                 hart.SetRegister(r, 0);
             }
             context.Pc = 0;

@@ -14,6 +14,7 @@ internal static class CloakCli
             "and studying how protected processes share encrypted memory.")
         {
             RunCommand.Create(),
+            DemoCommand.Create(),
             KeygenCommand.Create(),
             SealCommand.Create(),
             DisassembleCommand.Create(),

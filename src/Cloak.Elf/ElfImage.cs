@@ -15,6 +15,7 @@ public sealed class ElfImage
     private const int HeaderSize = 64, ProgramHeaderSize = 56, SectionHeaderSize = 64;
 
     private readonly Dictionary<string, ulong> _symbols;
+    private readonly Dictionary<string, ulong> _symbolSizes = new(StringComparer.Ordinal);
 
     private ElfImage(ulong entry, uint flags, IReadOnlyList<ElfSegment> segments, Dictionary<string, ulong> symbols)
     {
@@ -30,6 +31,9 @@ public sealed class ElfImage
     public IReadOnlyDictionary<string, ulong> Symbols => _symbols;
 
     public ulong? Symbol(string name) => _symbols.TryGetValue(name, out ulong value) ? value : null;
+
+    /// <summary>The size st_size gives for a symbol (0 if unknown).</summary>
+    public ulong SymbolSize(string name) => _symbolSizes.GetValueOrDefault(name);
 
     public static ElfImage Load(string path)
     {
@@ -101,12 +105,15 @@ public sealed class ElfImage
         if (!segments.Any(s => s.Flags.HasFlag(SegmentFlags.Execute) && entry >= s.VirtualAddress && entry < s.VirtualEnd))
             throw new ElfFormatException($"the entry point 0x{entry:x} is not inside an executable segment");
 
-        var symbols = shoff == 0 || shnum == 0 ? [] : ReadSymbols(f, shoff, shentsize, shnum);
-        return new ElfImage(entry, flags, segments, symbols);
+        var sizes = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var symbols = shoff == 0 || shnum == 0 ? [] : ReadSymbols(f, shoff, shentsize, shnum, sizes);
+        var image = new ElfImage(entry, flags, segments, symbols);
+        foreach (var (name, size) in sizes) image._symbolSizes[name] = size;
+        return image;
     }
 
     /// <summary>Global and local symbols from SHT_SYMTAB sections (names to values).</summary>
-    private static Dictionary<string, ulong> ReadSymbols(ReadOnlySpan<byte> f, ulong shoff, ushort shentsize, ushort shnum)
+    private static Dictionary<string, ulong> ReadSymbols(ReadOnlySpan<byte> f, ulong shoff, ushort shentsize, ushort shnum, Dictionary<string, ulong> sizes)
     {
         if (shentsize != SectionHeaderSize) throw new ElfFormatException($"section header size {shentsize} is not {SectionHeaderSize}");
         CheckRange(f.Length, shoff, (ulong)shnum * SectionHeaderSize, "the section header table");
@@ -133,7 +140,7 @@ public sealed class ElfImage
                 int end = rest.IndexOf((byte)0);
                 if (end < 0) throw new ElfFormatException($"symbol name at string offset {nameOffset} is not terminated");
                 string name = Encoding.UTF8.GetString(rest[..end]);
-                if (name.Length > 0) symbols.TryAdd(name, U64(sym, 8));
+                if (name.Length > 0 && symbols.TryAdd(name, U64(sym, 8))) sizes[name] = U64(sym, 16);
             }
         }
         return symbols;

@@ -8,8 +8,8 @@ namespace Cloak.Kernel.Adversaries;
 /// <summary>A page of a process that is in a frame right now.</summary>
 public readonly record struct ResidentPage(ulong VirtualAddress, ulong Frame, AreaKind Kind);
 
-/// <summary>An area of a process's address space, as the kernel's own records describe it.</summary>
-public readonly record struct AreaInfo(ulong Start, ulong End, AreaKind Kind, Protection Protection);
+/// <summary>An area of a process's address space, as the kernel's own records describe it (Segment: the shared-memory id, if any).</summary>
+public readonly record struct AreaInfo(ulong Start, ulong End, AreaKind Kind, Protection Protection, int? Segment = null);
 
 /// <summary>
 /// What a hostile kernel can do besides watching its own actions: anything to DRAM, swap, page tables,
@@ -30,7 +30,7 @@ public sealed class AdversaryPowers
     public Process? Find(int pid) => _kernel.Processes.FirstOrDefault(p => p.Pid == pid);
 
     public IReadOnlyList<AreaInfo> Areas(Process process) =>
-        [.. process.Memory.Areas.Select(a => new AreaInfo(a.Start, a.End, a.Kind, a.Protection))];
+        [.. process.Memory.Areas.Select(a => new AreaInfo(a.Start, a.End, a.Kind, a.Protection, (a.Segment as Ipc.SharedSegment)?.Id))];
 
     /// <summary>The process's pages that are in DRAM now, with their frames (from its page table).</summary>
     public IReadOnlyList<ResidentPage> ResidentPages(Process process, AreaKind? kind = null)
@@ -45,6 +45,21 @@ public sealed class AdversaryPowers
             }
         return pages;
     }
+
+    /// <summary>The frame behind a virtual address of a process, from its page table (null if not resident).</summary>
+    public ulong? FrameOf(Process process, ulong virtualAddress)
+    {
+        if (process.State is ProcessState.Zombie or ProcessState.Reaped) return null;
+        ulong pte = process.Memory.Table.Read(virtualAddress & ~0xFFFUL);
+        return (pte & Pte.Valid) != 0 ? Pte.Ppn(pte) : null;
+    }
+
+    /// <summary>
+    /// Reads a process's memory as the kernel can: through its page table into DRAM (populating pages
+    /// as a syscall would). Protected memory reads back as ciphertext.
+    /// </summary>
+    public bool ReadUserMemory(Process process, ulong virtualAddress, Span<byte> destination) =>
+        process.State is not (ProcessState.Zombie or ProcessState.Reaped) && process.Memory.CopyIn(virtualAddress, destination);
 
     /// <summary>Every frame the kernel has handed out (process pages and page tables).</summary>
     public IReadOnlyList<ulong> FramesInUse()

@@ -1,0 +1,88 @@
+/*
+ * What the sharing examples do through a shared region: the owner fills records round by round,
+ * every client checks them and writes a record of its own back, and the owner checks those.
+ * Also the keys the vendor provisions into the sealed images (zeros in the plain ELF).
+ */
+#ifndef SHARE_COMMON_H
+#define SHARE_COMMON_H
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "cloak/cloak.h"
+#include "cloak/share.h"
+
+#define ROUNDS 3
+#define RECORDS 96
+#define MAX_CLIENTS 32
+
+struct record { uint32_t round, index; uint64_t value; char text[48]; };
+struct reply { uint32_t client, round; uint64_t value; };
+struct layout {
+    struct record records[RECORDS];
+    struct reply replies[MAX_CLIENTS];
+};
+
+/* Keys the vendor puts into the sealed images (cloak seal --provision); zeros before sealing. */
+#define PROVISIONED __attribute__((section(".data.cloak_provision"), used))
+extern uint8_t cloak_common_key[CLOAK_KEY_SIZE];
+extern uint8_t cloak_signing_key[CLOAK_P256_PRIVATE_SIZE];
+extern uint8_t cloak_peer_verification_key[CLOAK_P256_PUBLIC_SIZE];
+
+static inline uint64_t record_value(uint32_t round, uint32_t index)
+{
+    uint64_t x = ((uint64_t)round << 32 | index) * 0x9E3779B97F4A7C15ull;
+    return x ^ (x >> 31);
+}
+
+static inline void fill_round(struct layout *l, uint32_t round)
+{
+    for (uint32_t i = 0; i < RECORDS; i++) {
+        l->records[i].round = round;
+        l->records[i].index = i;
+        l->records[i].value = record_value(round, i);
+        snprintf(l->records[i].text, sizeof l->records[i].text, "SECRET record %u of round %u", i, round);
+    }
+}
+
+/* Number of wrong records for the round. */
+static inline int check_round(const struct layout *l, uint32_t round)
+{
+    int bad = 0;
+    for (uint32_t i = 0; i < RECORDS; i++) {
+        char text[48];
+        snprintf(text, sizeof text, "SECRET record %u of round %u", i, round);
+        const struct record *r = &l->records[i];
+        if (r->round != round || r->index != i || r->value != record_value(round, i) || strcmp(r->text, text) != 0) bad++;
+    }
+    return bad;
+}
+
+/* The first bytes a process reads from the region, for the demo's side-by-side view. */
+static inline void show_view(const char *who, const void *address)
+{
+    const uint8_t *p = address;
+    printf("VIEW %s %lx ", who, (unsigned long)(uintptr_t)address);
+    for (int i = 0; i < 32; i++) printf("%02x", p[i]);
+    printf("\n");
+}
+
+enum { SIGNAL_FILLED = 1, SIGNAL_CHECKED = 2, SIGNAL_REKEY = 3, SIGNAL_DONE = 4 };
+struct signal { uint32_t kind, round; int32_t bad; uint32_t client; };
+
+static inline int send_signal(long channel, uint32_t kind, uint32_t round, int32_t bad, uint32_t client)
+{
+    struct signal s = { kind, round, bad, client };
+    return cloak_chan_send(channel, &s, sizeof s) == (long)sizeof s ? 0 : -1;
+}
+
+static inline int await_signal(long channel, struct signal *s)
+{
+    return cloak_chan_recv(channel, s, sizeof *s, 0) == (long)sizeof *s ? 0 : -1;
+}
+
+static inline int fail(const char *who, const char *what, int code)
+{
+    printf("%s: %s: %s\n", who, what, cloak_share_error(code));
+    return 2;
+}
+#endif

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Text;
+using Cloak.Demo;
+
+namespace Cloak.Cli.Commands;
+
+/// <summary><c>cloak demo</c>: a sharing method end to end on a fresh chip, narrated, under an attack.</summary>
+internal static class DemoCommand
+{
+    private static readonly Dictionary<ShareMethod, string> Claims = new()
+    {
+        [ShareMethod.M1] = "claims 1-2, 10-11: common key given in advance",
+        [ShareMethod.M2] = "claims 3-5, 7, 12-14, 16: key exchange with hidden regions",
+        [ShareMethod.M3] = "claims 6, 15: key exchange authenticated by signatures",
+        [ShareMethod.M4] = "claims 8-9, 17-18: owner notifies the common key to each client",
+        [ShareMethod.M5] = "beyond the claims: M4, then a client is removed and the region re-keyed",
+    };
+
+    public static Command Create()
+    {
+        var method = new Argument<string>("method")
+        {
+            Description = "m1, m2, m3, m4 or m5 (default m4).",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => "m4",
+        };
+        method.AcceptOnlyFromAmong("m1", "m2", "m3", "m4", "m5");
+        var clients = new Option<int>("--clients") { Description = "Clients of the owner (M1, M4, M5; M2 and M3 have one).", DefaultValueFactory = _ => 3, HelpName = "N" };
+        var attack = new Option<string>("--attack") { Description = "What the OS does meanwhile: none, snoop, mitm, remap, tamper, replay or context.", DefaultValueFactory = _ => "snoop" };
+        attack.AcceptOnlyFromAmong("none", "snoop", "mitm", "remap", "tamper", "replay", "context");
+        var auth = new Option<bool>("--auth") { Description = "Authenticated memory (MACs, counters, on-chip root) instead of confidentiality only." };
+        var signedExchange = new Option<bool>("--signed") { Description = "M4/M5: authenticate the pairwise key exchanges with signatures (as M3)." };
+        var command = new Command("demo", "Run a sharing method end to end on a fresh chip with sealed owner and client programs, narrate each claim step, show what a process reads beside what the OS sees, and give a verdict. Plain 'cloak demo' is M4 with 3 clients under a snooping OS.")
+        {
+            method, clients, attack, auth, signedExchange,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new ScenarioOptions
+            {
+                Method = Enum.Parse<ShareMethod>(parse.GetRequiredValue(method), ignoreCase: true),
+                Clients = parse.GetValue(clients),
+                Attack = Enum.Parse<Attack>(parse.GetRequiredValue(attack), ignoreCase: true),
+                Authenticated = parse.GetValue(auth),
+                Signed = parse.GetValue(signedExchange),
+                Narration = Console.Out,
+            };
+            if (options.Method is ShareMethod.M1 or ShareMethod.M4 or ShareMethod.M5 && options.Clients is < 1 or > 32)
+                throw new CliError(ExitCodes.Usage, "--clients must be 1-32");
+            if (options.Method is ShareMethod.M4 or ShareMethod.M5 && options.Clients < 2)
+                throw new CliError(ExitCodes.Usage, "M4 and M5 need at least 2 clients");
+            return Run(options);
+        });
+        return command;
+    }
+
+    private static int Run(ScenarioOptions options)
+    {
+        var o = Console.Out;
+        int clients = options.Method is ShareMethod.M2 or ShareMethod.M3 ? 1 : options.Clients;
+        o.WriteLine($"Cloak demo: {options.Method} ({Claims[options.Method]})");
+        o.WriteLine($"  owner + {clients} client(s), attack: {options.Attack.ToString().ToLowerInvariant()}, memory: " +
+            (options.Authenticated ? "authenticated (AES-XTS + per-line MACs and counters under an on-chip root)" : "confidentiality (AES-XTS)") +
+            (options.Signed ? ", signed exchanges" : ""));
+        o.WriteLine();
+        ScenarioResult result;
+        try
+        {
+            result = ShareScenario.Run(options);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CliError(ExitCodes.NoInput, e.Message);
+        }
+
+        o.WriteLine();
+        o.WriteLine("What a process reads from the shared region, and what the OS and the bus see at the same place in DRAM:");
+        foreach (var view in result.Views)
+        {
+            o.WriteLine($"  {view.Who,-9} reads at 0x{view.VirtualAddress:x}: {Hex(view.ProcessView)}  \"{Text(view.ProcessView)}\"");
+            o.WriteLine($"  {"the OS",-9} sees at 0x{view.PhysicalAddress:x}: {Hex(view.DramView)}  \"{Text(view.DramView)}\"");
+        }
+        if (result.Views.Count == 0) o.WriteLine("  (no process got as far as reading the region)");
+        o.WriteLine();
+        foreach (var (pid, text) in result.Output.OrderBy(p => p.Key))
+        {
+            var process = result.Processes.First(p => p.Pid == pid);
+            foreach (string line in text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("[claim", StringComparison.Ordinal) && !l.StartsWith("VIEW", StringComparison.Ordinal)))
+                o.WriteLine($"  [{pid}:{process.Name}] {line}");
+        }
+        foreach (var p in result.Processes.Where(p => p.KillReason is not null))
+            o.WriteLine($"  [{p.Pid}:{p.Name}] killed: {p.KillReason}");
+        o.WriteLine();
+        o.WriteLine($"Verdict: {Describe(result.Verdict)}");
+        o.WriteLine($"  {result.Explanation}");
+        return result.Verdict == Verdict.Failed ? 1 : 0;
+    }
+
+    private static string Describe(Verdict verdict) => verdict switch
+    {
+        Verdict.SharedCorrectly => "shared correctly",
+        Verdict.AttackDetected => "attack detected",
+        Verdict.AttackSucceeded => "attack succeeded",
+        _ => "failed",
+    };
+
+    private static string Hex(byte[] bytes) => Convert.ToHexString(bytes.AsSpan(0, Math.Min(24, bytes.Length))).ToLowerInvariant();
+
+    private static string Text(byte[] bytes)
+    {
+        var s = new StringBuilder();
+        foreach (byte b in bytes.AsSpan(0, Math.Min(24, bytes.Length))) s.Append(b is >= 32 and < 127 ? (char)b : '.');
+        return s.ToString();
+    }
+}

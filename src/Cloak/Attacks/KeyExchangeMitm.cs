@@ -1,0 +1,126 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Cloak.Chip.Security;
+using Cloak.Kernel;
+using Cloak.Kernel.Adversaries;
+
+namespace Cloak.Attacks;
+
+/// <summary>
+/// A man-in-the-middle OS against libcloak's key exchange (guest/lib/share.c): on every channel it
+/// replaces each side's public key with one of its own, so each side agrees a key with the OS instead
+/// of with its peer. Against the unauthenticated exchange (M2, M4 without signatures) it ends up
+/// holding both keys and can decrypt what the processes share (SPEC R5: shown, not hidden); against
+/// the signed exchange (M3) the signatures no longer verify and both sides refuse.
+/// </summary>
+public sealed class KeyExchangeMitm : Adversary
+{
+    private const uint Magic = 0x314B_4C43; // "CLK1"
+    private const uint Hello = 1, Region = 3;
+    private static readonly byte[] Label = "cloak key exchange v1"u8.ToArray();
+
+    private sealed class Exchange
+    {
+        public byte[]? InitiatorPublic, InitiatorNonce, ResponderPublic, ResponderNonce;
+        public ECDiffieHellman? ToResponder, ToInitiator;
+        public byte[]? InitiatorKey, ResponderKey;
+        public (long Segment, uint RegionId)? Announced;
+    }
+
+    private readonly Dictionary<string, Exchange> _exchanges = new(StringComparer.Ordinal);
+
+    /// <summary>Channels whose exchange the OS completed on both sides: it holds the key each side derived.</summary>
+    public IReadOnlyDictionary<string, (byte[] InitiatorKey, byte[] ResponderKey)> StolenKeys =>
+        _exchanges.Where(e => e.Value.InitiatorKey is not null && e.Value.ResponderKey is not null)
+            .ToDictionary(e => e.Key, e => (e.Value.InitiatorKey!, e.Value.ResponderKey!));
+
+    /// <summary>Regions announced on each channel (segment id and region id, which are not secret).</summary>
+    public IReadOnlyDictionary<string, (long Segment, uint RegionId)> Announcements =>
+        _exchanges.Where(e => e.Value.Announced is not null).ToDictionary(e => e.Key, e => e.Value.Announced!.Value);
+
+    public override void OnChannelMessage(ChannelMessageEvent e)
+    {
+        var payload = e.Payload;
+        if (payload.Length < 16 || BinaryPrimitives.ReadUInt32LittleEndian(payload) != Magic) return;
+        uint kind = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(4));
+        var exchange = _exchanges.TryGetValue(e.Channel, out var x) ? x : _exchanges[e.Channel] = new Exchange();
+        if (kind == Region && payload.Length >= 40)
+        {
+            exchange.Announced = ((long)BinaryPrimitives.ReadUInt64LittleEndian(payload.AsSpan(16)), BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(32)));
+            return;
+        }
+        if (kind != Hello || payload.Length != 16 + 64 + 32) return;
+        bool fromInitiator = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(8)) == 1;
+        var forged = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var p = forged.ExportParameters(false);
+        var replaced = payload.ToArray();
+        if (fromInitiator)
+        {
+            exchange.InitiatorPublic = payload[16..80];
+            exchange.InitiatorNonce = payload[80..112];
+            exchange.ToResponder = forged;
+        }
+        else
+        {
+            exchange.ResponderPublic = payload[16..80];
+            exchange.ResponderNonce = payload[80..112];
+            exchange.ToInitiator = forged;
+        }
+        p.Q.X!.CopyTo(replaced, 16);
+        p.Q.Y!.CopyTo(replaced, 48);
+        e.Payload = replaced;
+        Derive(exchange);
+    }
+
+    private static void Derive(Exchange x)
+    {
+        if (x.InitiatorPublic is null || x.ResponderPublic is null || x.ToInitiator is null || x.ToResponder is null) return;
+        byte[] forgedResponder = Public(x.ToInitiator), forgedInitiator = Public(x.ToResponder);
+        // What each side put in its transcript: its own key and the forged one it received.
+        x.InitiatorKey = Agree(x.ToInitiator, x.InitiatorPublic, [.. Label, .. x.InitiatorPublic, .. x.InitiatorNonce!, .. forgedResponder, .. x.ResponderNonce!]);
+        x.ResponderKey = Agree(x.ToResponder, x.ResponderPublic, [.. Label, .. forgedInitiator, .. x.InitiatorNonce!, .. x.ResponderPublic, .. x.ResponderNonce!]);
+    }
+
+    private static byte[] Public(ECDiffieHellman key)
+    {
+        var q = key.ExportParameters(false).Q;
+        return [.. q.X!, .. q.Y!];
+    }
+
+    private static byte[] Agree(ECDiffieHellman own, byte[] peerPublic, byte[] transcript)
+    {
+        using var peer = ECDiffieHellman.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            Q = new ECPoint { X = peerPublic[..32], Y = peerPublic[32..] },
+        });
+        byte[] z = own.DeriveRawSecretAgreement(peer.PublicKey);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, z, 32, [], transcript);
+    }
+
+    /// <summary>
+    /// Decrypts <paramref name="length"/> bytes of a region a process maps (found by its segment id),
+    /// straight out of DRAM with a key the OS holds: proof that the OS can read the shared data.
+    /// Null if the process does not map the segment or its pages are not resident.
+    /// </summary>
+    public byte[]? ReadRegion(Process process, long segment, uint regionId, byte[] key, int length, IntegrityMetadataStore? metadata = null)
+    {
+        var area = Powers.Areas(process).FirstOrDefault(a => a.Segment == segment);
+        if (area.End == 0) return null;
+        var plaintext = new byte[(length + 63) & ~63];
+        var ciphertext = new byte[64];
+        for (int line = 0; line * 64 < length; line++)
+        {
+            ulong va = area.Start + (ulong)line * 64;
+            if (Powers.FrameOf(process, va) is not { } frame) return null;
+            Powers.Memory.Read((frame << 12) + (va & 0xFFF), 64).CopyTo(ciphertext);
+            ulong counter = metadata is null ? 0 : CounterOf(metadata, regionId, (ulong)line);
+            RegionCipher.DecryptLine(key, regionId, (uint)line, counter, ciphertext, plaintext.AsSpan(line * 64, 64));
+        }
+        return plaintext[..length];
+    }
+
+    /// <summary>In authenticated mode the OS reads a line's counter from the metadata it hosts (the region is found by its id).</summary>
+    private static ulong CounterOf(IntegrityMetadataStore metadata, uint regionId, ulong line) =>
+        metadata.Regions.Where(r => r.RegionId == regionId).Select(r => metadata.ReadCounter(r.KeyTag, regionId, line)).DefaultIfEmpty(0UL).Max();
+}

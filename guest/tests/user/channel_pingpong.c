@@ -5,8 +5,10 @@
  *                                           receive) for each reply; with [spin] it first burns that
  *                                           many loop iterations, so the other side sits blocked
  *   channel_pingpong pong                   answers each "ping <i>" with "pong <i>" until end of file
- *   channel_pingpong send <count>           creates the channel, sends "message <i>", closes it
- *   channel_pingpong recv                   prints every message it receives until end of file
+ *   channel_pingpong send <count>           creates the channel, sends "message <i>" (before anyone
+ *                                           opened it), waits for "ready", closes it
+ *   channel_pingpong recv                   opens the channel, sends "ready", prints every message it
+ *                                           receives until end of file
  */
 #include "user_test.h"
 
@@ -26,7 +28,8 @@ int main(int argc, char **argv)
         long handle = cloak_chan_create("pingpong");
         if (handle < 0) { printf("create failed: %ld\n", handle); return 1; }
         volatile uint64_t sink = 0;
-        for (long i = 0; i < arg_long(argc, argv, 3, 0); i++) sink += (uint64_t)i;
+        long spin = arg_long(argc, argv, 3, 0);
+        for (long i = 0; i < spin; i++) sink += (uint64_t)i;
         int ping = strcmp(role, "ping") == 0;
         for (long i = 0; i < rounds; i++) {
             int n = snprintf(text, sizeof text, "%s %ld", ping ? "ping" : "message", i);
@@ -36,12 +39,15 @@ int main(int argc, char **argv)
             long got = receive_line(handle, text, sizeof text);
             printf("ping got (%ld): %s\n", got, text);
         }
+        /* A closed channel cannot be opened any more: wait until the reader has it. */
+        if (!ping) receive_line(handle, text, sizeof text);
         printf("%s: closing = %ld\n", role, cloak_chan_close(handle));
         return 0;
     }
     long handle = cloak_chan_open_wait("pingpong");
     if (handle < 0) { printf("open failed: %ld\n", handle); return 1; }
     int pong = strcmp(role, "pong") == 0;
+    if (!pong) cloak_chan_send(handle, "ready", 5);
     for (;;) {
         long got = receive_line(handle, text, sizeof text);
         if (got < 0) { printf("%s: receive failed: %ld\n", role, got); return 1; }

@@ -12,7 +12,7 @@ namespace Cloak.Kernel.Tests.Support;
 internal sealed class TestMachine
 {
     public const ulong DefaultRam = 4UL << 20;
-    public const long DefaultInstructionLimit = 200_000_000;
+    public const long DefaultInstructionLimit = 30_000_000;
 
     private readonly OutputCapture _output = new();
     private byte[]? _pendingInput;

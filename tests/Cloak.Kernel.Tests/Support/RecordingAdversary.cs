@@ -9,7 +9,8 @@ namespace Cloak.Kernel.Tests.Support;
 /// </summary>
 internal class RecordingAdversary : Adversary
 {
-    public sealed record Switch(int? FromPid, int ToPid, ulong FromInstructions, IReadOnlyDictionary<int, ulong> Instructions);
+    /// <summary>A context switch, with every process's instruction count then and how many had exited.</summary>
+    public sealed record Switch(int? FromPid, int ToPid, ulong FromInstructions, IReadOnlyDictionary<int, ulong> Instructions, int ExitedBefore);
     public sealed record Page(int Pid, ulong VirtualAddress, ulong Frame, Protection Protection);
     public sealed record SyscallRecord(int Pid, ulong Number, ulong[] Arguments, long? Result);
     public sealed record ProcessRecord(int Pid, string Name, int ExitCode, string? KillReason, ProcessState State);
@@ -75,7 +76,7 @@ internal class RecordingAdversary : Adversary
     public override void OnContextSwitch(ContextSwitchEvent e)
     {
         Switches.Add(new Switch(e.From?.Pid, e.To.Pid, e.From?.Statistics.Instructions ?? 0,
-            Powers.Processes.ToDictionary(p => p.Pid, p => p.Statistics.Instructions)));
+            Powers.Processes.ToDictionary(p => p.Pid, p => p.Statistics.Instructions), Exited.Count));
         Trace.Add($"switch {e.From} {e.To}");
     }
 

@@ -93,11 +93,14 @@ internal sealed class TestRun(OsRunOutcome outcome, OutputCapture output, FaultW
     public ProcessOutcome Process(Process process) => Process(process.Pid);
 
     /// <summary>The value after "<paramref name="key"/> " on the process's first line that starts with it.</summary>
-    public string Value(Process process, string key)
+    public string Value(Process process, string key) => Value(process.Pid, key);
+
+    /// <summary>The value after "<paramref name="key"/> " on the first line of process <paramref name="pid"/> that starts with it.</summary>
+    public string Value(int pid, string key)
     {
         string prefix = key + " ";
-        string? line = Lines(process).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
-        Assert.True(line is not null, $"no line starting with '{prefix}' from {process}\n{Describe()}");
+        string? line = Lines(pid).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        Assert.True(line is not null, $"no line starting with '{prefix}' from process {pid}\n{Describe()}");
         return line[prefix.Length..];
     }
 

@@ -213,7 +213,7 @@ public sealed class SyscallTests
         for (int i = 0; i < calls; i++)
         {
             var record = table.AsSpan(i * 64, 64);
-            for (int a = 0; a < 6; a++)
+            for (int a = 0; a < 7; a++)
             {
                 ulong value = random.Next(4) switch
                 {

@@ -15,6 +15,7 @@ public sealed partial class Kernel
     private long ShmCreate(Process p, ulong size)
     {
         if (size == 0 || size > MaxSegment) return Fail(Errno.EINVAL);
+        if (p.CreatedSegments.Count(s => !s.Destroyed) >= 1024 || _segments.Count >= 65536) return Fail(Errno.ENOSPC);
         int pages = (int)((size + 0xFFF) >> 12);
         int id = _nextSegmentId++;
         var segment = new SharedSegment(id, p.Pid, size, new MemoryObject($"shm {id}", pages));
@@ -82,7 +83,7 @@ public sealed partial class Kernel
     {
         if (nameLength is 0 or > MaxChannelName) return Fail(Errno.EINVAL);
         if (ChannelName(p, nameAddress, nameLength) is not { } name) return Fail(Errno.EFAULT);
-        if (_channels.Any(c => c.Name == name && !(c.Closed[0] && c.Closed[1]))) return Fail(Errno.EEXIST);
+        if (_channels.Any(c => c.Name == name && c.Alive)) return Fail(Errno.EEXIST);
         if (p.Channels.Count >= 1024) return Fail(Errno.EMFILE);
         var channel = new Channel(_nextChannelId++, name);
         _channels.Add(channel);
@@ -95,7 +96,7 @@ public sealed partial class Kernel
         if (ChannelName(p, nameAddress, nameLength) is not { } name) return Fail(Errno.EFAULT);
         var channel = _channels.LastOrDefault(c => c.Name == name && !c.Closed[0]);
         if (channel is null) return Fail(Errno.ENOENT);
-        if (channel.Opened) return Fail(Errno.EBUSY);
+        if (channel.WasOpened) return Fail(Errno.EBUSY); // one opener per channel, ever
         if (p.Channels.Count >= 1024) return Fail(Errno.EMFILE);
         return AddEnd(p, channel, 1);
     }
@@ -104,6 +105,7 @@ public sealed partial class Kernel
     {
         var end = new ChannelEnd(channel, side, p);
         channel.Ends[side] = end;
+        if (side == 1) channel.WasOpened = true;
         ulong handle = p.NextChannelHandle++;
         p.Channels[handle] = end;
         return (long)handle;

@@ -45,7 +45,14 @@ public sealed partial class Kernel
             AddressRandom = new Random(unchecked(_options.Seed * 1_000_003 + pid)),
             SealedImage = program.Sealed is not null,
         };
-        process.Memory = new AddressSpace(process, _pager, _port, _events);
+        try
+        {
+            process.Memory = new AddressSpace(process, _pager, _port, _events);
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // not even a frame for the page-table root
+        }
         _processes.Add(process);
 
         ulong highest = 0, entry;
@@ -72,7 +79,12 @@ public sealed partial class Kernel
         var stack = new MemoryObject($"{name}[{pid}] stack", stackPages);
         process.Memory.Map(stack, stackTop - _options.StackSize, 0, stackPages, Protection.Read | Protection.Write, AreaKind.Stack);
 
-        if (!BuildInitialStack(process, stackTop, arguments, entry, out ulong sp)) return null;
+        if (!BuildInitialStack(process, stackTop, arguments, entry, out ulong sp))
+        {
+            process.Memory.Destroy();
+            _processes.Remove(process);
+            return null;
+        }
         process.Context[Reg.Sp] = sp;
         if (program.Sealed is null)
         {

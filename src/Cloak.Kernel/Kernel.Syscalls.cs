@@ -28,6 +28,7 @@ public sealed partial class Kernel
         var e = new SyscallEvent(process, context[Reg.A7],
             [context[Reg.A0], context[Reg.A1], context[Reg.A2], context[Reg.A3], context[Reg.A4], context[Reg.A5]]);
         _events.Syscall(e);
+        if (process.State is ProcessState.Zombie or ProcessState.Reaped) return; // killed by the hook
 
         var outcome = Outcome.Return;
         long result = e.Result ?? Dispatch(process, e.Number, e.Arguments, out outcome);
@@ -133,14 +134,17 @@ public sealed partial class Kernel
     private static long Mmap(Process p, ulong address, ulong length, ulong protection, ulong flags, ulong fd)
     {
         if ((flags & MapAnonymous) == 0 || (long)fd != -1) return Fail(Errno.EACCES); // no files in this OS
-        if ((flags & (MapShared | MapPrivate)) == 0 || length == 0 || length > 1UL << 32 || (protection & ~7UL) != 0)
+        if ((flags & (MapShared | MapPrivate)) == 0 || length == 0 || length > 1UL << 30 || (protection & ~7UL) != 0)
             return Fail(Errno.EINVAL);
         ulong size = (length + 0xFFF) & ~0xFFFUL;
         ulong start;
         if ((flags & MapFixed) != 0)
         {
-            if ((address & 0xFFF) != 0 || address + size > AddressSpace.UserTop || address < 0x1_0000) return Fail(Errno.EINVAL);
+            if ((address & 0xFFF) != 0 || address + size < address || address + size > AddressSpace.UserTop || address < 0x1_0000) return Fail(Errno.EINVAL);
+            // Shared segments leave only through shm_unmap (splitting one would break its reference count).
+            if (p.Memory.Areas.Any(a => a.Kind == AreaKind.Shared && a.Start < address + size && a.End > address)) return Fail(Errno.EINVAL);
             p.Memory.Unmap(address, address + size);
+            RefreshHeap(p);
             start = address;
         }
         else if (p.Memory.FindFreeRangeBelow(MmapBase - ((ulong)p.AddressRandom.Next(0, 1024) << 12), size) is { } free)
@@ -163,9 +167,13 @@ public sealed partial class Kernel
         if (p.Memory.Areas.Any(a => a.Kind == AreaKind.Shared && a.Start < address + length && a.End > address))
             return Fail(Errno.EINVAL); // shared segments leave through shm_unmap
         p.Memory.Unmap(address, (address + length + 0xFFF) & ~0xFFFUL);
-        if (p.Heap is not null && p.Memory.Find(p.Heap.Start) != p.Heap) p.Heap = null;
+        RefreshHeap(p);
         return 0;
     }
+
+    /// <summary>After an unmap, the heap is the area of kind Heap that starts at the break's start, if any is left.</summary>
+    private static void RefreshHeap(Process p) =>
+        p.Heap = p.Memory.Areas.FirstOrDefault(a => a.Kind == AreaKind.Heap && a.Start == p.BreakStart);
 
     private bool ReadTimespec(Process p, ulong address, out ulong nanoseconds)
     {
@@ -226,7 +234,7 @@ public sealed partial class Kernel
     {
         outcome = Outcome.Return;
         if ((options & ~WaitNoHang) != 0 || pid < -1 || pid == 0) return Fail(Errno.EINVAL);
-        var children = _processes.Where(c => c.ParentPid == p.Pid && (pid == -1 || c.Pid == pid)).ToList();
+        var children = _processes.Where(c => c.ParentPid == p.Pid && c.State != ProcessState.Reaped && (pid == -1 || c.Pid == pid)).ToList();
         if (children.Count == 0) return Fail(Errno.ECHILD);
         var zombie = children.FirstOrDefault(c => c.State == ProcessState.Zombie);
         if (zombie is null)
@@ -248,6 +256,7 @@ public sealed partial class Kernel
 
     private long Spawn(Process p, ulong nameAddress, ulong nameLength, ulong argvAddress)
     {
+        if (nameLength > 256) return Fail(Errno.ENAMETOOLONG);
         if (p.Memory.ReadString(nameAddress, nameLength, 256) is not { } name) return Fail(Errno.EFAULT);
         if (!_programs.TryGetValue(name, out var image)) return Fail(Errno.ENOENT);
         var arguments = new List<string>();

@@ -136,6 +136,7 @@ public sealed partial class Kernel
             process.Statistics.ContextSwitches++;
             _events.ContextSwitch(new ContextSwitchEvent(_lastRun, process));
             _lastRun = process;
+            if (process.State != ProcessState.Ready) return; // an adversary killed it at the switch
         }
         process.State = ProcessState.Running;
         ulong quantumLeft = _options.Quantum;
@@ -144,6 +145,7 @@ public sealed partial class Kernel
             process.Context.Satp = process.Memory.Satp;
             var result = _port.RunUser(process.Context, quantumLeft, budgetLeft);
             ulong retired = (ulong)result.InstructionsRetired;
+            process.FaultsWithoutProgress = retired > 0 ? 0 : process.FaultsWithoutProgress;
             process.Statistics.Instructions += retired;
             _instructions += retired;
             budgetLeft -= (long)retired;
@@ -184,6 +186,8 @@ public sealed partial class Kernel
         }
     }
 
+    private const int MaxFaultsWithoutProgress = 4096;
+
     private void Preempt(Process process)
     {
         if (process.State != ProcessState.Running) return;
@@ -214,6 +218,10 @@ public sealed partial class Kernel
         ulong swapInsBefore = _pager.SwapIns;
         var result = process.Memory.HandleFault(trap.Tval, access);
         process.Statistics.SwapIns += _pager.SwapIns - swapInsBefore;
+        // Too little memory to hold even one instruction's pages (page tables are never evicted):
+        // every fault evicts a page the next fault needs. Stop instead of looping forever.
+        if (result == FaultResult.Resolved && ++process.FaultsWithoutProgress > MaxFaultsWithoutProgress)
+            result = FaultResult.OutOfMemory;
         if (result != FaultResult.Resolved)
         {
             string why = result switch
@@ -310,10 +318,11 @@ public sealed partial class Kernel
 
     private void KillDeadlocked()
     {
-        foreach (var p in _processes.Where(p => p.State == ProcessState.Blocked).ToList())
-        {
-            string what = p.WaitingOnChannel is { } end ? $"receiving on channel '{end.Channel.Name}'" : p.WaitingForChild ? "waiting for a child" : "blocked";
+        // Record every reason before killing anyone: a death may wake (and so relabel) another process.
+        var blocked = _processes.Where(p => p.State == ProcessState.Blocked)
+            .Select(p => (Process: p, What: p.WaitingOnChannel is { } end ? $"receiving on channel '{end.Channel.Name}'" : p.WaitingForChild ? "waiting for a child" : "blocked"))
+            .ToList();
+        foreach (var (p, what) in blocked)
             Terminate(p, 128 + 9, $"deadlock: {what} with no process left that could wake it");
-        }
     }
 }

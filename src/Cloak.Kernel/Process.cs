@@ -62,6 +62,7 @@ public sealed class Process
 
     // Wake conditions for a blocked process.
     internal ulong? SleepUntilNanoseconds { get; set; }
+    internal int FaultsWithoutProgress { get; set; }
     internal bool WaitingForChild { get; set; }
     internal ChannelEnd? WaitingOnChannel { get; set; }
 

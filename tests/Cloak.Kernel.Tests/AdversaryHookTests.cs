@@ -318,7 +318,7 @@ public sealed class AdversaryHookTests
         Assert.True(killer.Killed);
     }
 
-    [Fact(Skip = "kernel bug: Kernel.RunTurn sets the process Running after the context-switch hook even if the hook killed it, so the dead process runs on a destroyed address space and its second Terminate frees frames twice (InvalidOperationException)")]
+    [Fact]
     public void An_adversary_can_kill_a_process_at_a_context_switch_and_the_others_carry_on()
     {
         var machine = new TestMachine(quantum: 20_000);

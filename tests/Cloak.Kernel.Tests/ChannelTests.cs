@@ -149,7 +149,7 @@ public sealed class ChannelTests
         Assert.Contains("sender: drained 256, then 0", run.Lines(sender));
     }
 
-    [Fact(Skip = "kernel bug: a channel whose creator closed it before anyone opened it keeps its name forever (ChanCreate's EEXIST test needs both ends closed)")]
+    [Fact]
     public void A_channel_name_is_free_again_once_its_creator_closed_it_unopened()
     {
         var machine = new TestMachine();
@@ -161,7 +161,7 @@ public sealed class ChannelTests
         Assert.Contains("rename: create again = ok", string.Join('\n', run.Lines(p)), StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "kernel bug: after the opener closes, a second opener gets the channel (Opened looks at Ends[1]) but Closed[1] stays set, so the creator reads end of file and gets -EPIPE while the new opener's messages arrive")]
+    [Fact]
     public void A_channel_opened_again_after_its_opener_closed_is_never_half_open()
     {
         var machine = new TestMachine();

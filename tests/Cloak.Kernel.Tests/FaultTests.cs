@@ -121,7 +121,7 @@ public sealed class FaultTests
         Assert.True(run.Statistics.Instructions < 5_000_000, $"{run.Statistics.Instructions} instructions");
     }
 
-    [Fact(Skip = "kernel bug: Kernel.KillDeadlocked builds each report after killing the previous process, whose channel close has woken the next one, so its report says only 'blocked'")]
+    [Fact]
     public void Every_deadlocked_process_is_told_what_it_was_waiting_for()
     {
         var (run, _, b, _) = Deadlock();

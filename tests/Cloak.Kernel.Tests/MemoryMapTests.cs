@@ -95,7 +95,7 @@ public sealed class MemoryMapTests
         Assert.Contains(new RecordingAdversary.Page(p.Pid, va, mapped.Frame, Memory.Protection.None), recorder.Unmapped);
     }
 
-    [Fact(Skip = "kernel bug: Kernel.Mmap's MAP_FIXED unmaps the heap area but leaves Process.Heap pointing at it, so brk then 'grows' an area that is no longer mapped and reports success for memory that faults")]
+    [Fact]
     public void The_break_can_grow_after_a_MAP_FIXED_replaced_the_heap()
     {
         var machine = new TestMachine();

@@ -90,7 +90,7 @@ public sealed class PagingTests
         Assert.All(recorder.SwapOuts, e => Assert.Contains("swap_stress", e.ObjectName, StringComparison.Ordinal));
     }
 
-    [Fact(Skip = "kernel bug: AddressSpace.MapPage lets Table.Map's page-table allocation evict the page it has just made resident, so the PTE points at a page-table frame")]
+    [Fact]
     public void Pages_touched_once_every_2_MiB_under_memory_pressure_keep_their_contents()
     {
         // Almost every first touch needs a new page-table page as well as a data page while DRAM is
@@ -104,7 +104,7 @@ public sealed class PagingTests
         Assert.Equal($"0x{SwapStressChecksum(16):x16}", run.Value(p, "checksum"));
     }
 
-    [Fact(Skip = "kernel bug: when page tables fill DRAM the pager thrashes one frame between the text page and a data page forever; no instruction retires, so MaxInstructions never ends the run")]
+    [Fact]
     public void A_process_whose_page_tables_fill_the_DRAM_is_stopped_instead_of_faulting_forever()
     {
         // 48 pages 2 MiB apart need 48 leaf page tables: more than the 32 frames of DRAM can hold

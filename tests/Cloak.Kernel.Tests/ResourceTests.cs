@@ -51,7 +51,7 @@ public sealed class ResourceTests
         }
     }
 
-    [Fact(Skip = "kernel bug: Kernel.HandleSyscall dispatches the call after the syscall hook killed the process, so a dead process's shm_create still makes a segment nobody will ever destroy")]
+    [Fact]
     public void A_process_killed_at_a_system_call_does_not_carry_the_call_out()
     {
         var machine = new TestMachine();

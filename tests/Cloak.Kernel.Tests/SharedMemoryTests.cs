@@ -123,13 +123,14 @@ public sealed partial class SharedMemoryTests
         Assert.Empty(machine.Kernel.Segments);
     }
 
-    [Fact(Skip = "kernel bug: a MAP_FIXED over part of a shm mapping splits it into two Shared areas; exit unmaps both and decrements SharedSegment.Mappings twice, freeing the segment under its other mapper")]
-    public void A_MAP_FIXED_over_part_of_a_shared_mapping_does_not_free_the_segment_under_its_other_mapper()
+    [Fact]
+    public void A_MAP_FIXED_over_part_of_a_shared_mapping_is_refused_and_the_segment_stays_with_its_other_mapper()
     {
         var (run, owner, client, machine) = OwnerAndClient("owner-keeps", "client-fixed");
         run.AssertAllExitedCleanly();
 
-        Assert.Contains("client: MAP_FIXED over the middle page = mapped", run.Lines(client));
+        // Shared segments leave only through shm_unmap (docs/abi.md): a MAP_FIXED over one is refused.
+        Assert.Contains("client: MAP_FIXED over the middle page = refused", run.Lines(client));
         Assert.Contains("owner: page 0 reads \"kept page 0\"", run.Lines(owner));
         Assert.Contains("owner: page 1 reads \"kept page 1\"", run.Lines(owner));
         Assert.Contains("owner: page 2 reads \"kept page 2\"", run.Lines(owner));

@@ -167,7 +167,7 @@ public sealed class SyscallTests
         Assert.Empty(Printed().Keys.Except(Expected.Keys));
     }
 
-    [Fact(Skip = "kernel bug: spawn with a name longer than 256 bytes in readable memory returns -EFAULT (AddressSpace.ReadString's length limit) instead of -ENAMETOOLONG, which Errno defines but no call returns")]
+    [Fact]
     public void A_spawn_name_longer_than_the_limit_gets_ENAMETOOLONG()
     {
         var (run, abuser) = Abuse.Value;
@@ -175,7 +175,7 @@ public sealed class SyscallTests
         Assert.Contains($"spawn_name_too_long {E(Errno.ENAMETOOLONG)}", run.Lines(abuser));
     }
 
-    [Fact(Skip = "kernel bug: Kernel.Mmap's MAP_FIXED range check overflows for the last page (address + size wraps to 0), so AddressSpace.Map throws InvalidOperationException out of Kernel.Run")]
+    [Fact]
     public void MAP_FIXED_at_the_top_of_the_64_bit_address_space_is_refused_not_fatal()
     {
         var machine = new TestMachine();
@@ -186,7 +186,7 @@ public sealed class SyscallTests
         Assert.Null(failure);
     }
 
-    [Fact(Skip = "kernel bug: Kernel.Mmap's MAP_FIXED range check overflows for the last page (address + size wraps to 0), so AddressSpace.Map throws InvalidOperationException out of Kernel.Run")]
+    [Fact]
     public void MAP_FIXED_at_the_top_of_the_64_bit_address_space_gets_EINVAL()
     {
         var machine = new TestMachine();

@@ -16,6 +16,12 @@ internal sealed class Channel(int id, string name)
     public Queue<byte[]>[] Queues { get; } = [new(), new()];
     public bool[] Closed { get; } = new bool[2];
     public bool Opened => Ends[1] is not null;
+
+    /// <summary>Set when the opener's end was created; a channel has at most one opener in its life.</summary>
+    public bool WasOpened { get; set; }
+
+    /// <summary>The name is in use while the creator's end is open, or the opener's end is.</summary>
+    public bool Alive => !Closed[0] || (WasOpened && !Closed[1]);
 }
 
 /// <summary>One process's end of a channel.</summary>
@@ -27,5 +33,4 @@ internal sealed class ChannelEnd(Channel channel, int side, Process owner)
     public Queue<byte[]> Inbox => Channel.Queues[Side];
     public Queue<byte[]> PeerInbox => Channel.Queues[1 - Side];
     public bool PeerClosed => Channel.Closed[1 - Side];
-    public bool PeerMissing => Side == 0 && !Channel.Opened;
 }

@@ -126,6 +126,9 @@ internal sealed class AddressSpace
 
     private bool MapPage(Vma vma, ulong va)
     {
+        // Page-table frames first: allocating one may evict a page, and must not evict this one
+        // between its being made resident and its being mapped.
+        if (Table.LeafEntryAddress(va, create: true) is null) return false;
         int page = vma.ObjectPage(va);
         if (_pager.EnsureResident(vma.Object, page) is not { } frame) return false;
         var mapped = new PageEvent(Owner, va, frame, vma.Protection);

@@ -347,6 +347,7 @@ public sealed unsafe partial class Hart
         public int KeySlot;
         public uint RegionId;
         public uint FirstLine;
+        public uint Instance;
         private readonly DecodedOp[] _slots = GC.AllocateArray<DecodedOp>(Slots, pinned: true);
         public DecodedOp* Pointer => (DecodedOp*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_slots));
     }
@@ -374,7 +375,7 @@ public sealed unsafe partial class Hart
         // In encrypted execution mode, code must come from an executable EAR region (never from plain
         // memory the OS could write); its lines are decrypted into the instruction cache.
         int keySlot = 0;
-        uint regionId = 0, firstLine = 0;
+        uint regionId = 0, firstLine = 0, instance = 0;
         if (_protectedState is not null)
         {
             int ear = ProtectedRegion(pc);
@@ -387,18 +388,19 @@ public sealed unsafe partial class Hart
             keySlot = entry.KeySlot;
             regionId = entry.RegionId;
             firstLine = (uint)(((pc & PageHighMask) - entry.Start) >> 6);
+            instance = entry.Instance;
         }
         ulong physicalPage = pa >> Sv39.PageShift;
         ulong index = physicalPage - (_bus.Dram.BaseAddress >> Sv39.PageShift);
         var page = _decodedPages[index];
-        if (page is not null && (page.KeySlot != keySlot || page.RegionId != regionId || page.FirstLine != firstLine))
+        if (page is not null && (page.KeySlot != keySlot || page.RegionId != regionId || page.FirstLine != firstLine || page.Instance != instance))
         {
             DropDecodedPage(index);
             page = null;
         }
         if (page is null)
         {
-            page = _decodedPages[index] = new DecodedPage { PhysicalPage = physicalPage, KeySlot = keySlot, RegionId = regionId, FirstLine = firstLine };
+            page = _decodedPages[index] = new DecodedPage { PhysicalPage = physicalPage, KeySlot = keySlot, RegionId = regionId, FirstLine = firstLine, Instance = instance };
             DecodedPagesBuilt++;
             // Stores to this page must now see the slow path, which drops the decoded copy.
             for (int i = 0; i <= (int)_tlbMask; i++)

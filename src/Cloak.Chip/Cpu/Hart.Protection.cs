@@ -123,7 +123,7 @@ public sealed unsafe partial class Hart
     }
 
     private static LineContext Context(in EarEntry entry, ulong va) =>
-        new(entry.KeySlot, entry.RegionId, (uint)((va - entry.Start) >> 6), entry.FreshIsZero);
+        new(entry.KeySlot, entry.RegionId, (uint)((va - entry.Start) >> 6), entry.FreshIsZero, entry.Instance);
 
     private bool IntegrityFault(ulong va)
     {
@@ -186,7 +186,7 @@ public sealed unsafe partial class Hart
     {
         ulong line = (page.PhysicalPage << 6) + (ulong)lineInPage;
         _icache!.Access(line, page.KeySlot);
-        var context = new LineContext(page.KeySlot, page.RegionId, page.FirstLine + (uint)lineInPage, false);
+        var context = new LineContext(page.KeySlot, page.RegionId, page.FirstLine + (uint)lineInPage, false, page.Instance);
         return _protection!.Encryption.Fill(line << 6, context, plaintext) || IntegrityFault(pc);
     }
 

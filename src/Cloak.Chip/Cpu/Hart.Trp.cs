@@ -125,7 +125,9 @@ public sealed unsafe partial class Hart
             foreach (var (start, size, id, permissions) in regions)
             {
                 int slot = _protection.Keys.Acquire(programKey);
-                if (slot < 0 || ear.TryAdd(new EarEntry { Start = start, Length = size, KeySlot = slot, Kind = RegionKind.Private, Permissions = permissions, RegionId = id }, out _) != TrpStatus.Ok)
+                // Each run of a sealed program has its own copy of the image under the same key: its
+                // integrity metadata is kept apart by the context id.
+                if (slot < 0 || ear.TryAdd(new EarEntry { Start = start, Length = size, KeySlot = slot, Kind = RegionKind.Private, Permissions = permissions, RegionId = id, Instance = contextId }, out _) != TrpStatus.Ok)
                 {
                     if (slot >= 0) _protection.Keys.Release(slot);
                     foreach (var e in ear.Entries) if (e.Valid) _protection.Keys.Release(e.KeySlot);
@@ -134,9 +136,9 @@ public sealed unsafe partial class Hart
                 }
                 if (macs.Length > 0)
                 {
-                    ulong tag = _protection.KeyTag(slot);
+                    var region = new IntegrityRegion(_protection.KeyTag(slot), id, contextId);
                     for (ulong line = 0; line < size / 64; line++, macAt += 8)
-                        _protection.Metadata.WriteMac(tag, id, line, BinaryPrimitives.ReadUInt64LittleEndian(macs.AsSpan((int)macAt)));
+                        _protection.Metadata.WriteMac(region, line, BinaryPrimitives.ReadUInt64LittleEndian(macs.AsSpan((int)macAt)));
                 }
             }
             ActivateProtection(new ProtectedState(contextId, digest, ear));

@@ -12,6 +12,8 @@ internal struct EarEntry
     public uint RegionId;
     /// <summary>Lines never written since the region was made read as zeros (chip-created regions, authenticated mode).</summary>
     public bool FreshIsZero;
+    /// <summary>Integrity-metadata instance: the context id for a program image's own regions, 0 for regions shared by key.</summary>
+    public uint Instance;
 
     public readonly bool Contains(ulong va) => Valid && va - Start < Length;
 }

@@ -1,11 +1,16 @@
 namespace Cloak.Chip.Security;
 
+/// <summary>Names a region to the off-chip integrity metadata: a keyed tag of its key, its region id, its instance.</summary>
+public readonly record struct IntegrityRegion(ulong KeyTag, uint RegionId, uint Instance);
+
 /// <summary>
 /// Off-chip integrity metadata of the authenticated memory mode: per line a write counter and a MAC,
 /// and the inner nodes of each region's counter tree. It lives outside the chip, so the OS and any
 /// adversary may read and rewrite all of it (the chip detects what they change: MACs bind each line
 /// to its region, offset and counter, and the counters are bound to an on-chip root).
-/// Regions are identified by a keyed tag of their key and their region id, never by the key itself.
+/// Regions are identified by a keyed tag of their key, their region id and an instance number (a
+/// program image's private regions get one per protected context, since every run of a sealed program
+/// has its own copy under the same key), never by the key itself.
 /// </summary>
 public sealed class IntegrityMetadataStore
 {
@@ -17,12 +22,11 @@ public sealed class IntegrityMetadataStore
         public readonly ulong[] Macs = new ulong[LinesPerPage];
     }
 
-    internal readonly record struct RegionKey(ulong KeyTag, uint RegionId);
 
-    private readonly Dictionary<(RegionKey Region, uint Page), PageRecord> _pages = [];
-    private readonly Dictionary<(RegionKey Region, int Level, ulong Index), ulong> _nodes = [];
+    private readonly Dictionary<(IntegrityRegion Region, uint Page), PageRecord> _pages = [];
+    private readonly Dictionary<(IntegrityRegion Region, int Level, ulong Index), ulong> _nodes = [];
 
-    internal PageRecord Page(RegionKey region, uint page, bool create)
+    internal PageRecord Page(IntegrityRegion region, uint page, bool create)
     {
         if (_pages.TryGetValue((region, page), out var record)) return record;
         if (!create) return Empty;
@@ -33,45 +37,44 @@ public sealed class IntegrityMetadataStore
 
     private static readonly PageRecord Empty = new();
 
-    internal bool TryNode(RegionKey region, int level, ulong index, out ulong hash) => _nodes.TryGetValue((region, level, index), out hash);
-    internal void SetNode(RegionKey region, int level, ulong index, ulong hash) => _nodes[(region, level, index)] = hash;
+    internal bool TryNode(IntegrityRegion region, int level, ulong index, out ulong hash) => _nodes.TryGetValue((region, level, index), out hash);
+    internal void SetNode(IntegrityRegion region, int level, ulong index, ulong hash) => _nodes[(region, level, index)] = hash;
 
-    // ---- the adversary's view: everything is addressable by region id and line number -------------
+    // ---- the adversary's view: everything is addressable by region and line number ----------------
 
-    /// <summary>Region ids that have metadata (several keys may use one id; each is listed once per key).</summary>
-    public IReadOnlyList<(ulong KeyTag, uint RegionId)> Regions =>
-        [.. _pages.Keys.Select(k => (k.Region.KeyTag, k.Region.RegionId)).Distinct()];
+    /// <summary>Regions that have metadata.</summary>
+    public IReadOnlyList<IntegrityRegion> Regions => [.. _pages.Keys.Select(k => k.Region).Distinct()];
 
-    public ulong ReadCounter(ulong keyTag, uint regionId, ulong line) =>
-        Page(new RegionKey(keyTag, regionId), (uint)(line / LinesPerPage), create: false).Counters[line % LinesPerPage];
+    public ulong ReadCounter(IntegrityRegion region, ulong line) =>
+        Page(region, (uint)(line / LinesPerPage), create: false).Counters[line % LinesPerPage];
 
-    public void WriteCounter(ulong keyTag, uint regionId, ulong line, ulong value) =>
-        Page(new RegionKey(keyTag, regionId), (uint)(line / LinesPerPage), create: true).Counters[line % LinesPerPage] = value;
+    public void WriteCounter(IntegrityRegion region, ulong line, ulong value) =>
+        Page(region, (uint)(line / LinesPerPage), create: true).Counters[line % LinesPerPage] = value;
 
-    public ulong ReadMac(ulong keyTag, uint regionId, ulong line) =>
-        Page(new RegionKey(keyTag, regionId), (uint)(line / LinesPerPage), create: false).Macs[line % LinesPerPage];
+    public ulong ReadMac(IntegrityRegion region, ulong line) =>
+        Page(region, (uint)(line / LinesPerPage), create: false).Macs[line % LinesPerPage];
 
-    public void WriteMac(ulong keyTag, uint regionId, ulong line, ulong value) =>
-        Page(new RegionKey(keyTag, regionId), (uint)(line / LinesPerPage), create: true).Macs[line % LinesPerPage] = value;
+    public void WriteMac(IntegrityRegion region, ulong line, ulong value) =>
+        Page(region, (uint)(line / LinesPerPage), create: true).Macs[line % LinesPerPage] = value;
 
     /// <summary>A copy of the metadata of one page (for replay attacks: capture now, restore later).</summary>
-    public (ulong[] Counters, ulong[] Macs) Snapshot(ulong keyTag, uint regionId, uint page)
+    public (ulong[] Counters, ulong[] Macs) Snapshot(IntegrityRegion region, uint page)
     {
-        var record = Page(new RegionKey(keyTag, regionId), page, create: false);
+        var record = Page(region, page, create: false);
         return ([.. record.Counters], [.. record.Macs]);
     }
 
-    public void Restore(ulong keyTag, uint regionId, uint page, (ulong[] Counters, ulong[] Macs) snapshot)
+    public void Restore(IntegrityRegion region, uint page, (ulong[] Counters, ulong[] Macs) snapshot)
     {
-        var record = Page(new RegionKey(keyTag, regionId), page, create: true);
+        var record = Page(region, page, create: true);
         snapshot.Counters.CopyTo(record.Counters, 0);
         snapshot.Macs.CopyTo(record.Macs, 0);
     }
 
     /// <summary>Overwrites every stored tree node of a region with the given values (for tree-replay attacks).</summary>
-    public IReadOnlyDictionary<(int Level, ulong Index), ulong> Nodes(ulong keyTag, uint regionId) =>
-        _nodes.Where(n => n.Key.Region == new RegionKey(keyTag, regionId)).ToDictionary(n => (n.Key.Level, n.Key.Index), n => n.Value);
+    public IReadOnlyDictionary<(int Level, ulong Index), ulong> Nodes(IntegrityRegion region) =>
+        _nodes.Where(n => n.Key.Region == region).ToDictionary(n => (n.Key.Level, n.Key.Index), n => n.Value);
 
-    public void WriteNode(ulong keyTag, uint regionId, int level, ulong index, ulong hash) =>
-        _nodes[(new RegionKey(keyTag, regionId), level, index)] = hash;
+    public void WriteNode(IntegrityRegion region, int level, ulong index, ulong hash) =>
+        _nodes[(region, level, index)] = hash;
 }

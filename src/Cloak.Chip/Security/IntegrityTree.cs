@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Cloak.Chip.Security.Crypto;
-using RegionKey = Cloak.Chip.Security.IntegrityMetadataStore.RegionKey;
 
 namespace Cloak.Chip.Security;
 
@@ -21,8 +20,8 @@ internal sealed class IntegrityTree : IDisposable
     private readonly IntegrityMetadataStore _store;
     private readonly LineMac _hash;
     private readonly ulong[] _emptyHash = new ulong[Levels];
-    private readonly Dictionary<RegionKey, ulong> _roots = [];
-    private readonly Dictionary<(RegionKey, int, ulong), ulong> _verified = [];
+    private readonly Dictionary<IntegrityRegion, ulong> _roots = [];
+    private readonly Dictionary<(IntegrityRegion, int, ulong), ulong> _verified = [];
     private readonly int _cacheCapacity;
 
     public IntegrityTree(IntegrityMetadataStore store, ReadOnlySpan<byte> chipKey, int cacheCapacity)
@@ -44,7 +43,7 @@ internal sealed class IntegrityTree : IDisposable
     public ulong NodeUpdates { get; private set; }
 
     /// <summary>The authentic counter of <paramref name="line"/>, or null if the stored counters do not match the root.</summary>
-    public ulong? Counter(RegionKey region, ulong line)
+    public ulong? Counter(IntegrityRegion region, ulong line)
     {
         Span<byte> content = stackalloc byte[64];
         LeafContent(region, line / Arity, content);
@@ -54,7 +53,7 @@ internal sealed class IntegrityTree : IDisposable
     }
 
     /// <summary>Increments the counter of a line after checking the path; returns the new value, or null on a mismatch.</summary>
-    public ulong? Increment(RegionKey region, ulong line)
+    public ulong? Increment(IntegrityRegion region, ulong line)
     {
         Span<byte> content = stackalloc byte[64];
         ulong leaf = line / Arity;
@@ -92,7 +91,7 @@ internal sealed class IntegrityTree : IDisposable
     /// Checks a node's content against its parent, climbing until a verified node or the root, and
     /// caches every node it authenticated (the node and, through the parent, all its siblings).
     /// </summary>
-    private bool Verify(RegionKey region, int level, ulong index, ReadOnlySpan<byte> content)
+    private bool Verify(IntegrityRegion region, int level, ulong index, ReadOnlySpan<byte> content)
     {
         ulong hash = Hash(level, content);
         NodeVerifications++;
@@ -118,20 +117,20 @@ internal sealed class IntegrityTree : IDisposable
         return true;
     }
 
-    private void LeafContent(RegionKey region, ulong leaf, Span<byte> content)
+    private void LeafContent(IntegrityRegion region, ulong leaf, Span<byte> content)
     {
         var page = _store.Page(region, (uint)(leaf * Arity / IntegrityMetadataStore.LinesPerPage), create: false);
         int first = (int)(leaf * Arity % IntegrityMetadataStore.LinesPerPage);
         for (int i = 0; i < Arity; i++) BinaryPrimitives.WriteUInt64LittleEndian(content[(8 * i)..], page.Counters[first + i]);
     }
 
-    private ulong Stored(RegionKey region, int level, ulong index) =>
+    private ulong Stored(IntegrityRegion region, int level, ulong index) =>
         _store.TryNode(region, level, index, out ulong h) ? h : _emptyHash[level];
 
-    private ulong? Trusted(RegionKey region, int level, ulong index) =>
+    private ulong? Trusted(IntegrityRegion region, int level, ulong index) =>
         _verified.TryGetValue((region, level, index), out ulong h) ? h : null;
 
-    private void Remember(RegionKey region, int level, ulong index, ulong hash) => _verified[(region, level, index)] = hash;
+    private void Remember(IntegrityRegion region, int level, ulong index, ulong hash) => _verified[(region, level, index)] = hash;
 
     private void TrimCache()
     {

@@ -1,10 +1,9 @@
 using Cloak.Chip.Bus;
-using RegionKey = Cloak.Chip.Security.IntegrityMetadataStore.RegionKey;
 
 namespace Cloak.Chip.Security;
 
 /// <summary>Where a cached line belongs, as the memory encryption unit needs it to encrypt or decrypt it.</summary>
-internal readonly record struct LineContext(int KeySlot, uint RegionId, uint LineIndex, bool FreshIsZero);
+internal readonly record struct LineContext(int KeySlot, uint RegionId, uint LineIndex, bool FreshIsZero, uint Instance = 0);
 
 /// <summary>Counters of the memory encryption unit.</summary>
 public sealed class EncryptionStatistics
@@ -62,7 +61,7 @@ internal sealed class MemoryEncryptionUnit
         ulong counter = 0;
         if (Mode == MemoryProtectionMode.Authenticated)
         {
-            var region = new RegionKey(_keyTag(line.KeySlot), line.RegionId);
+            var region = new IntegrityRegion(_keyTag(line.KeySlot), line.RegionId, line.Instance);
             if (_tree!.Counter(region, line.LineIndex) is not { } c)
             {
                 Statistics.MacFailures++;
@@ -102,10 +101,10 @@ internal sealed class MemoryEncryptionUnit
     {
         Span<byte> ciphertext = stackalloc byte[64];
         ulong counter = 0;
-        RegionKey region = default;
+        IntegrityRegion region = default;
         if (Mode == MemoryProtectionMode.Authenticated)
         {
-            region = new RegionKey(_keyTag(line.KeySlot), line.RegionId);
+            region = new IntegrityRegion(_keyTag(line.KeySlot), line.RegionId, line.Instance);
             if (_tree!.Increment(region, line.LineIndex) is not { } c)
             {
                 // The counters were tampered with: refuse to extend a forged history.

@@ -17,7 +17,7 @@ public enum ContextRefusal { None, Unknown, Stale, ForeignAddressSpace, Tampered
 internal sealed class ProtectionUnit : IDisposable
 {
     private const int ContextNonceSize = 12, ContextTagSize = 16, ContextHeaderSize = 4 + 8;
-    private const int EarRecordSize = 8 + 8 + 4 + 1 + 1 + 1 + 1 + KeyTable.KeySize; // 56
+    private const int EarRecordSize = 8 + 8 + 4 + 1 + 1 + 1 + 1 + KeyTable.KeySize + 4; // 60
     private readonly byte[] _contextKey;
     private readonly byte[] _keyTagKey;
     private readonly Dictionary<int, ulong> _keyTags = [];
@@ -112,6 +112,7 @@ internal sealed class ProtectionUnit : IDisposable
                 record[21] = (byte)e.Permissions;
                 record[22] = e.FreshIsZero ? (byte)1 : (byte)0;
                 Keys.CopyKey(e.KeySlot, record[24..]);
+                BinaryPrimitives.WriteUInt32LittleEndian(record[56..], e.Instance);
                 Keys.Release(e.KeySlot);
                 at += EarRecordSize;
             }
@@ -181,6 +182,7 @@ internal sealed class ProtectionUnit : IDisposable
                     Kind = (RegionKind)record[20],
                     Permissions = (RegionPermissions)record[21],
                     FreshIsZero = record[22] != 0,
+                    Instance = BinaryPrimitives.ReadUInt32LittleEndian(record[56..]),
                     KeySlot = slot,
                 };
                 ear.TryAdd(e, out _);

@@ -122,5 +122,5 @@ public sealed class KeyExchangeMitm : Adversary
 
     /// <summary>In authenticated mode the OS reads a line's counter from the metadata it hosts (the region is found by its id).</summary>
     private static ulong CounterOf(IntegrityMetadataStore metadata, uint regionId, ulong line) =>
-        metadata.Regions.Where(r => r.RegionId == regionId).Select(r => metadata.ReadCounter(r.KeyTag, regionId, line)).DefaultIfEmpty(0UL).Max();
+        metadata.Regions.Where(r => r.RegionId == regionId).Select(r => metadata.ReadCounter(r, line)).DefaultIfEmpty(0UL).Max();
 }

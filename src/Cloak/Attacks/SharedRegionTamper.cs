@@ -16,7 +16,7 @@ public sealed class SharedRegionTamper(SharedRegionTamper.Mode mode, IntegrityMe
     public enum Mode { Flip, Replay }
 
     private byte[]? _page;
-    private readonly List<(ulong Tag, uint Region, (ulong[] Counters, ulong[] Macs) Snapshot)> _metadata = [];
+    private readonly List<(IntegrityRegion Region, (ulong[] Counters, ulong[] Macs) Snapshot)> _metadata = [];
 
     public bool Done { get; private set; }
 
@@ -38,13 +38,13 @@ public sealed class SharedRegionTamper(SharedRegionTamper.Mode mode, IntegrityMe
         {
             _page = Powers.Memory.Read(address, 4096).ToArray();
             if (metadata is not null)
-                foreach (var (tag, region) in metadata.Regions)
-                    _metadata.Add((tag, region, metadata.Snapshot(tag, region, 0)));
+                foreach (var region in metadata.Regions)
+                    _metadata.Add((region, metadata.Snapshot(region, 0)));
         }
         else if (mode == Mode.Replay && round == 2 && _page is not null)
         {
             Powers.Memory.Write(address, _page);
-            foreach (var (tag, region, snapshot) in _metadata) metadata!.Restore(tag, region, 0, snapshot);
+            foreach (var (region, snapshot) in _metadata) metadata!.Restore(region, 0, snapshot);
             Done = true;
         }
     }

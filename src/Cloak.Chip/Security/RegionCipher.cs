@@ -18,4 +18,12 @@ public static class RegionCipher
         using var cipher = new XtsAes128(regionKey[..16], regionKey[16..]);
         cipher.DecryptLine(LineCrypto.Tweak(regionId, line, counter), ciphertext, plaintext);
     }
+
+    /// <summary>Encrypts one line as the chip would under <paramref name="regionKey"/> (what a key thief can forge).</summary>
+    public static void EncryptLine(ReadOnlySpan<byte> regionKey, uint regionId, uint line, ulong counter, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext)
+    {
+        if (regionKey.Length != KeyTable.KeySize) throw new ArgumentException("region keys are 32 bytes");
+        using var cipher = new XtsAes128(regionKey[..16], regionKey[16..]);
+        cipher.EncryptLine(LineCrypto.Tweak(regionId, line, counter), plaintext, ciphertext);
+    }
 }

@@ -12,8 +12,17 @@ namespace Cloak.Attacks;
 /// of with its peer. Against the unauthenticated exchange (M2, M4 without signatures) it ends up
 /// holding both keys and can decrypt what the processes share (SPEC R5: shown, not hidden); against
 /// the signed exchange (M3) the signatures no longer verify and both sides refuse.
+/// <para>
+/// In M4/M5 it also relays each key notification: when the owner announces (or later signals on)
+/// a channel whose notification region it can read, it decrypts the region under the owner's
+/// pairwise key, learns the common key, and writes the
+/// region back encrypted under the client's pairwise key so the client joins none the wiser. That
+/// rewrite only works in confidentiality mode: in authenticated mode (<paramref name="metadata"/>
+/// given: the counters and MACs the OS hosts) the client's view of a region it never wrote is fresh
+/// (zeros) under counters the chip keeps, so the OS cannot forge it and only reads.
+/// </para>
 /// </summary>
-public sealed class KeyExchangeMitm : Adversary
+public sealed class KeyExchangeMitm(IntegrityMetadataStore? metadata = null) : Adversary
 {
     private const uint Magic = 0x314B_4C43; // "CLK1"
     private const uint Hello = 1, Region = 3;
@@ -25,7 +34,11 @@ public sealed class KeyExchangeMitm : Adversary
         public ECDiffieHellman? ToResponder, ToInitiator;
         public byte[]? InitiatorKey, ResponderKey;
         public (long Segment, uint RegionId)? Announced;
+        public int InitiatorPid;
     }
+
+    /// <summary>What a notification region told the OS: the shared region and its common key.</summary>
+    public readonly record struct LearnedKey(long Segment, uint RegionId, ulong Size, byte[] Key);
 
     private readonly Dictionary<string, Exchange> _exchanges = new(StringComparer.Ordinal);
 
@@ -38,19 +51,35 @@ public sealed class KeyExchangeMitm : Adversary
     public IReadOnlyDictionary<string, (long Segment, uint RegionId)> Announcements =>
         _exchanges.Where(e => e.Value.Announced is not null).ToDictionary(e => e.Key, e => e.Value.Announced!.Value);
 
+    private readonly Dictionary<string, LearnedKey> _learned = new(StringComparer.Ordinal);
+
+    /// <summary>Common keys read out of notification regions, by channel (the latest one after a re-key).</summary>
+    public IReadOnlyDictionary<string, LearnedKey> LearnedKeys => _learned;
+
+    /// <summary>Notifications the OS rewrote under the client's pairwise key.</summary>
+    public int NotificationsRelayed { get; private set; }
+
     public override void OnChannelMessage(ChannelMessageEvent e)
     {
         var payload = e.Payload;
-        if (payload.Length < 16 || BinaryPrimitives.ReadUInt32LittleEndian(payload) != Magic) return;
+        var known = _exchanges.GetValueOrDefault(e.Channel);
+        if (payload.Length < 16 || BinaryPrimitives.ReadUInt32LittleEndian(payload) != Magic)
+        {
+            // Any other message from the owner (a re-key signal, say) may follow a new notification.
+            if (known is not null && e.Sender.Pid == known.InitiatorPid) Relay(e.Channel, known, e.Sender);
+            return;
+        }
         uint kind = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(4));
-        var exchange = _exchanges.TryGetValue(e.Channel, out var x) ? x : _exchanges[e.Channel] = new Exchange();
+        var exchange = known ?? (_exchanges[e.Channel] = new Exchange());
         if (kind == Region && payload.Length >= 40)
         {
             exchange.Announced = ((long)BinaryPrimitives.ReadUInt64LittleEndian(payload.AsSpan(16)), BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(32)));
+            if (e.Sender.Pid == exchange.InitiatorPid) Relay(e.Channel, exchange, e.Sender);
             return;
         }
         if (kind != Hello || payload.Length != 16 + 64 + 32) return;
         bool fromInitiator = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(8)) == 1;
+        if (fromInitiator) exchange.InitiatorPid = e.Sender.Pid;
         var forged = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         var p = forged.ExportParameters(false);
         var replaced = payload.ToArray();
@@ -70,6 +99,29 @@ public sealed class KeyExchangeMitm : Adversary
         p.Q.Y!.CopyTo(replaced, 48);
         e.Payload = replaced;
         Derive(exchange);
+    }
+
+    /// <summary>
+    /// If the region announced on this channel is a notification the owner just wrote (its first line
+    /// decrypts under the owner's pairwise key to the notification magic), learns the common key and,
+    /// when relaying, re-encrypts the line under the client's pairwise key in place.
+    /// </summary>
+    private void Relay(string channel, Exchange x, Process owner)
+    {
+        if (x.Announced is not { } region || x.InitiatorKey is null || x.ResponderKey is null) return;
+        var area = Powers.Areas(owner).FirstOrDefault(a => a.Segment == region.Segment);
+        if (area.End == 0 || Powers.FrameOf(owner, area.Start) is not { } frame) return;
+        ulong address = frame << 12;
+        var ciphertext = Powers.Memory.Read(address, 64).ToArray();
+        var plaintext = new byte[64];
+        RegionCipher.DecryptLine(x.InitiatorKey, region.RegionId, 0, metadata is null ? 0 : CounterOf(metadata, region.RegionId, 0), ciphertext, plaintext);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(plaintext) != Magic) return;
+        _learned[channel] = new LearnedKey((long)BinaryPrimitives.ReadUInt64LittleEndian(plaintext.AsSpan(8)),
+            BinaryPrimitives.ReadUInt32LittleEndian(plaintext.AsSpan(4)), BinaryPrimitives.ReadUInt64LittleEndian(plaintext.AsSpan(16)), plaintext[24..56]);
+        if (metadata is not null) return;
+        RegionCipher.EncryptLine(x.ResponderKey, region.RegionId, 0, 0, plaintext, ciphertext);
+        Powers.Memory.Write(address, ciphertext);
+        NotificationsRelayed++;
     }
 
     private static void Derive(Exchange x)
@@ -103,7 +155,7 @@ public sealed class KeyExchangeMitm : Adversary
     /// straight out of DRAM with a key the OS holds: proof that the OS can read the shared data.
     /// Null if the process does not map the segment or its pages are not resident.
     /// </summary>
-    public byte[]? ReadRegion(Process process, long segment, uint regionId, byte[] key, int length, IntegrityMetadataStore? metadata = null)
+    public byte[]? ReadRegion(Process process, long segment, uint regionId, byte[] key, int length)
     {
         var area = Powers.Areas(process).FirstOrDefault(a => a.Segment == segment);
         if (area.End == 0) return null;

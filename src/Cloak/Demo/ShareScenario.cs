@@ -168,9 +168,17 @@ public static class ShareScenario
             }
             case Attack.Mitm:
             {
-                var mitm = new KeyExchangeMitm();
+                var mitm = new KeyExchangeMitm(options.Authenticated ? machine.Processor.IntegrityMetadata : null);
                 machine.Attach(mitm);
-                return (mitm, run => StolenPlaintext(machine, mitm, options));
+                // The OS tries its stolen keys while the processes still map the region: on every message
+                // it relays (the owner's "filled" signals among them), until it reads a record.
+                (bool, bool, string)? stolen = null;
+                machine.Attach(new MessageProbe(() =>
+                {
+                    if (stolen is { Item1: true }) return;
+                    stolen = StolenPlaintext(machine, mitm, options);
+                }));
+                return (mitm, _ => stolen ?? (false, false, "mitm: no exchange happened"));
             }
             case Attack.Remap:
             {
@@ -201,33 +209,30 @@ public static class ShareScenario
     /// <summary>With the keys a man in the middle got, reads the shared records straight out of DRAM.</summary>
     private static (bool, bool, string) StolenPlaintext(OsMachine machine, KeyExchangeMitm mitm, ScenarioOptions options)
     {
-        var owner = machine.Kernel.Processes.First(p => p.Name == "owner");
-        var metadata = options.Authenticated ? machine.Processor.IntegrityMetadata : null;
+        var owner = machine.Kernel.Processes.FirstOrDefault(p => p.Name == "owner");
+        if (owner is null) return (false, false, "mitm: the owner is gone");
         var stolen = mitm.StolenKeys;
         if (stolen.Count == 0) return (false, false, "mitm: the OS replaced the public keys, but no exchange completed with keys it knows");
         byte[]? plaintext = null;
         if (options.Method is ShareMethod.M2 && mitm.Announcements.TryGetValue("share.1", out var region))
         {
-            plaintext = mitm.ReadRegion(owner, region.Segment, region.RegionId, stolen["share.1"].InitiatorKey, 64, metadata);
+            plaintext = mitm.ReadRegion(owner, region.Segment, region.RegionId, stolen["share.1"].InitiatorKey, 64);
         }
-        else if (options.Method is ShareMethod.M4 or ShareMethod.M5 && mitm.Announcements.TryGetValue("share.1", out var notification) &&
-                 stolen.TryGetValue("share.1", out var pairwise))
+        else if (options.Method is ShareMethod.M4 or ShareMethod.M5 && mitm.LearnedKeys.TryGetValue("share.1", out var common))
         {
-            // The notification region gives away the common key and where the shared region is.
-            var note = mitm.ReadRegion(owner, notification.Segment, notification.RegionId, pairwise.InitiatorKey, 64, metadata);
-            if (note is not null)
-            {
-                uint sharedId = BitConverter.ToUInt32(note, 4);
-                long segment = BitConverter.ToInt64(note, 8);
-                byte[] common = note[24..56];
-                plaintext = mitm.ReadRegion(owner, segment, sharedId, common, 64, metadata);
-            }
+            // The notification region gave away the common key and where the shared region is.
+            plaintext = mitm.ReadRegion(owner, common.Segment, common.RegionId, common.Key, 64);
         }
         if (plaintext is not null && plaintext.AsSpan().IndexOf(Marker) >= 0)
         {
             int end = Array.IndexOf(plaintext, (byte)0, 16);
             string text = Encoding.ASCII.GetString(plaintext, 16, (end < 0 ? 48 : end) - 16);
-            return (true, false, $"mitm: the OS replaced both public keys, holds the {stolen.Count} key(s) the processes derived, and decrypted the shared region from DRAM: \"{text}\"");
+            string relay = options.Method is ShareMethod.M4 or ShareMethod.M5
+                ? mitm.NotificationsRelayed > 0
+                    ? $", read the common key out of the owner's notification regions and re-encrypted {mitm.NotificationsRelayed} of them for the clients,"
+                    : ", read the common key out of the owner's notification regions (authenticated memory kept it from forging the clients' copies, so they never got the key),"
+                : "";
+            return (true, false, $"mitm: the OS replaced both public keys, holds the {stolen.Count} key(s) the processes derived{relay} and decrypted the shared region from DRAM: \"{text}\"");
         }
         return (false, false, $"mitm: the OS replaced the public keys of {stolen.Count} exchange(s) but could not read the shared data");
     }
@@ -279,6 +284,13 @@ public static class ShareScenario
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, "Cloak.slnx"))) return Path.Combine(dir.FullName, "guest", "build", "share");
         return Path.Combine(Directory.GetCurrentDirectory(), "guest", "build", "share");
+    }
+
+    /// <summary>Calls back at every channel message the OS relays and every context switch.</summary>
+    private sealed class MessageProbe(Action probe) : Adversary
+    {
+        public override void OnChannelMessage(ChannelMessageEvent e) => probe();
+        public override void OnContextSwitch(ContextSwitchEvent e) => probe();
     }
 
     /// <summary>Collects a process's output line by line.</summary>

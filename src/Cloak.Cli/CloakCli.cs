@@ -39,5 +39,13 @@ internal static class CloakCli
             Console.Error.WriteLine($"cloak: {e.Message}");
             return e.ExitCode;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug in Cloak, not in the input: one line naming it, the trace only on request.
+            Console.Out.Flush();
+            Console.Error.WriteLine($"cloak: internal error: {e.GetType().Name}: {e.Message} (a bug in Cloak; set CLOAK_DEBUG=1 for the stack trace)");
+            if (Environment.GetEnvironmentVariable("CLOAK_DEBUG") == "1") Console.Error.WriteLine(e);
+            return ExitCodes.InternalError;
+        }
     }
 }

@@ -58,7 +58,7 @@ internal sealed class IntegrityTree : IDisposable
         Span<byte> content = stackalloc byte[64];
         ulong leaf = line / Arity;
         LeafContent(region, leaf, content);
-        if (!Verify(region, 0, leaf, content)) return null;
+        if (!Verify(region, 0, leaf, content) || !AuthenticateSiblings(region, leaf)) return null;
         ulong next = BinaryPrimitives.ReadUInt64LittleEndian(content[(int)(line % Arity * 8)..]) + 1;
         _store.Page(region, (uint)(line / IntegrityMetadataStore.LinesPerPage), create: true).Counters[line % IntegrityMetadataStore.LinesPerPage] = next;
         BinaryPrimitives.WriteUInt64LittleEndian(content[(int)(line % Arity * 8)..], next);
@@ -85,6 +85,36 @@ internal sealed class IntegrityTree : IDisposable
         _roots[region] = hash;
         TrimCache();
         return next;
+    }
+
+    /// <summary>
+    /// Makes every sibling on the path from a leaf to the root trusted, so the path can be
+    /// recomputed after an update. Verify stops climbing at the first node the cache already
+    /// trusts, and the cache may since have dropped that node's siblings or the nodes above it:
+    /// those are re-read from the store and authenticated against their parents here.
+    /// </summary>
+    private bool AuthenticateSiblings(IntegrityRegion region, ulong leaf)
+    {
+        Span<byte> parentContent = stackalloc byte[64];
+        ulong index = leaf;
+        for (int level = 0; level < Levels - 1; level++, index /= Arity)
+        {
+            ulong parent = index / Arity;
+            bool complete = true;
+            for (ulong i = 0; i < Arity; i++)
+            {
+                ulong child = parent * Arity + i;
+                ulong? trusted = Trusted(region, level, child);
+                complete &= trusted is not null;
+                BinaryPrimitives.WriteUInt64LittleEndian(parentContent[(int)(8 * i)..], trusted ?? Stored(region, level, child));
+            }
+            if (complete && Trusted(region, level + 1, parent) is not null) continue;
+            if (!Verify(region, level + 1, parent, parentContent)) return false;
+            for (ulong i = 0; i < Arity; i++)
+                Remember(region, level, parent * Arity + i, BinaryPrimitives.ReadUInt64LittleEndian(parentContent[(int)(8 * i)..]));
+            if (Trusted(region, level + 1, parent) is null) Remember(region, level + 1, parent, Hash(level + 1, parentContent));
+        }
+        return true;
     }
 
     /// <summary>

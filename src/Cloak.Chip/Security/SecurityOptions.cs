@@ -15,7 +15,7 @@ public sealed record SecurityOptions
     public MemoryProtectionMode Mode { get; init; } = MemoryProtectionMode.Confidentiality;
 
     /// <summary>Entries in each process's encrypted attribute register table.</summary>
-    public int EarEntries { get; init; } = 32;
+    public int EarEntries { get; init; } = 64;
 
     /// <summary>Slots in the on-chip key table (keys of the running and recently run processes).</summary>
     public int KeySlots { get; init; } = 64;

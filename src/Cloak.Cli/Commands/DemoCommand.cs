@@ -90,6 +90,8 @@ internal static class DemoCommand
         }
         foreach (var p in result.Processes.Where(p => p.KillReason is not null))
             o.WriteLine($"  [{p.Pid}:{p.Name}] killed: {p.KillReason}");
+        if (result.Setup is { } setup)
+            o.WriteLine($"  group set up after {setup.Instructions:N0} guest instructions, {setup.HostTime.TotalMilliseconds:F0} ms of host time");
         o.WriteLine();
         o.WriteLine($"Verdict: {Describe(result.Verdict)}");
         o.WriteLine($"  {result.Explanation}");

@@ -45,7 +45,7 @@ internal static class RunCommand
         var dcache = new Option<string>("--dcache") { Description = "Data cache size (64-byte lines).", DefaultValueFactory = _ => "32K", HelpName = "SIZE" };
         var icache = new Option<string>("--icache") { Description = "Instruction cache size (64-byte lines).", DefaultValueFactory = _ => "32K", HelpName = "SIZE" };
         var ways = new Option<int>("--cache-ways") { Description = "Associativity of both caches.", DefaultValueFactory = _ => 8, HelpName = "N" };
-        var earEntries = new Option<int>("--ear-entries") { Description = "Encrypted attribute registers per process.", DefaultValueFactory = _ => 32, HelpName = "N" };
+        var earEntries = new Option<int>("--ear-entries") { Description = "Encrypted attribute registers per process.", DefaultValueFactory = _ => new SecurityOptions().EarEntries, HelpName = "N" };
         ramSize.Aliases.Add("--dram");
 
         var command = new Command("run", "Run RISC-V programs: one bare-metal program (semihosting/HTIF), or user processes (linked with libcloak) under the OS model; exit with the program's exit code.")

@@ -47,7 +47,14 @@ public sealed record ScenarioOptions
 
 public sealed record ScenarioResult(
     Verdict Verdict, string Explanation, IReadOnlyList<ProcessOutcome> Processes, IReadOnlyDictionary<int, string> Output,
-    IReadOnlyList<SideBySide> Views, OsRunOutcome Run);
+    IReadOnlyList<SideBySide> Views, OsRunOutcome Run)
+{
+    /// <summary>What it cost to set the group up (until the owner reports it), or null if it never was.</summary>
+    public SetupCost? Setup { get; init; }
+}
+
+/// <summary>Host time and guest instructions (all processes) from the start of the run until the owner's group was set up.</summary>
+public sealed record SetupCost(TimeSpan HostTime, ulong Instructions);
 
 /// <summary>
 /// Runs one sharing method among sealed owner and client programs on a fresh chip, under one attack,
@@ -78,6 +85,9 @@ public static class ShareScenario
              options.Method == ShareMethod.M3 || options.Signed ? " (signing keys and the peer's verification key inside the images)" : ""));
 
         var outputs = new Dictionary<int, StringBuilder>();
+        var clock = new System.Diagnostics.Stopwatch();
+        SetupCost? setup = null;
+        OsMachine? running = null;
         var machine = new OsMachine(new OsMachineOptions
         {
             RamSize = options.RamSize,
@@ -94,6 +104,8 @@ public static class ShareScenario
                     return new LineCapture(line =>
                     {
                         text.Append(line).Append('\n');
+                        if (setup is null && name == "owner" && line.Contains(" set up;", StringComparison.Ordinal))
+                            setup = new SetupCost(clock.Elapsed, running!.Kernel.Processes.Aggregate(0UL, (sum, p) => sum + p.Statistics.Instructions));
                         if (options.Narration is not null && line.StartsWith("[claim", StringComparison.Ordinal))
                             options.Narration.WriteLine($"  {name,-8} {line}");
                     });
@@ -115,11 +127,14 @@ public static class ShareScenario
             machine.Start("client", ["client", method, i.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra]);
         if (options.Attack == Attack.Remap) machine.Start("spy");
 
+        running = machine;
+        clock.Start();
         var run = machine.Run();
+        clock.Stop();
         var texts = outputs.ToDictionary(o => o.Key, o => o.Value.ToString());
         var (verdict, explanation) = Judge(options, run, texts, describe(run), clients);
         _ = attack;
-        return new ScenarioResult(verdict, explanation, run.Processes, texts, views.Views, run);
+        return new ScenarioResult(verdict, explanation, run.Processes, texts, views.Views, run) { Setup = setup };
     }
 
     /// <summary>Keys the vendor provisions into the images: a common key (M1) or signing keys (M3, signed M4/M5).</summary>

@@ -4,7 +4,7 @@ using System.Text;
 namespace Cloak.Bench;
 
 /// <summary>
-/// bench/run [cpu|os|all] [--repeat N] [--record] [--only NAME]:
+/// bench/run [cpu|os|crypto|protect|share|all] [--repeat N] [--record] [--only NAME]:
 /// <c>cpu</c> runs every CPU-bound guest benchmark under <c>cloak run --stats</c> and under QEMU, best
 /// of N wall-clock runs each, and prints instructions, Cloak's MIPS and the Cloak/QEMU wall-time ratio;
 /// <c>os</c> runs the same programs as user processes under the OS model (Sv39 on) beside their
@@ -23,12 +23,12 @@ internal static class BenchCli
         {
             switch (args[i])
             {
-                case "cpu" or "os" or "crypto" or "all": suite = args[i]; break;
+                case "cpu" or "os" or "crypto" or "protect" or "share" or "all": suite = args[i]; break;
                 case "--repeat" when i + 1 < args.Length && int.TryParse(args[i + 1], out repeat) && repeat > 0: i++; break;
                 case "--record": record = true; break;
                 case "--only" when i + 1 < args.Length: only = args[++i]; break;
                 default:
-                    Console.Error.WriteLine("usage: bench/run [cpu|os|crypto|all] [--repeat N] [--record] [--only NAME]");
+                    Console.Error.WriteLine("usage: bench/run [cpu|os|crypto|protect|share|all] [--repeat N] [--record] [--only NAME]");
                     return 2;
             }
         }
@@ -46,7 +46,9 @@ internal static class BenchCli
         var report = new StringBuilder();
         if (suite is "cpu" or "all") report.Append(CpuSuite(repo, programs, repeat));
         if (suite is "os" or "all") report.Append(OsSuite.Run(repo, programs, repeat));
+        if (suite is "protect" or "all") report.Append(ProtectionSuite.Run(repo, programs, repeat));
         if (suite is "crypto" or "all") report.Append(CryptoSuite.Run());
+        if (suite is "share" or "all") report.Append(SharingSuite.Run(repo, repeat));
         Console.WriteLine(report.ToString());
 
         if (record)

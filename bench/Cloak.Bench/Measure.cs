@@ -4,7 +4,13 @@ using System.Text.RegularExpressions;
 
 namespace Cloak.Bench;
 
-internal sealed record Sample(TimeSpan Wall, int ExitCode, ulong Instructions, double Mips);
+internal sealed record Sample(TimeSpan Wall, int ExitCode, ulong Instructions, double Mips)
+{
+    /// <summary>64-byte lines the memory encryption unit decrypted (protected runs only).</summary>
+    public ulong LinesDecrypted { get; init; }
+    /// <summary>Data cache hits and misses (protected runs only).</summary>
+    public (ulong Hits, ulong Misses) CacheHitsMisses { get; init; }
+}
 
 /// <summary>Runs one program under Cloak or QEMU and measures it.</summary>
 internal static partial class Measure
@@ -16,12 +22,28 @@ internal static partial class Measure
         return fastest ? samples.MaxBy(s => s.Mips)! : samples.MinBy(s => s.Wall)!;
     }
 
-    public static Sample Cloak(string repo, string elf)
+    /// <summary>Runs <c>cloak run --stats [options] program</c>.</summary>
+    public static Sample Cloak(string repo, string program, params string[] options)
     {
-        var (wall, code, _, stderr) = Execute(Path.Combine(repo, "cloak"), ["run", "--stats", elf]);
+        var (wall, code, _, stderr) = Execute(Path.Combine(repo, "cloak"), ["run", "--stats", .. options, program]);
         ulong instructions = ulong.Parse(Stat(stderr, "instructions retired"), CultureInfo.InvariantCulture);
         double mips = double.Parse(Stat(stderr, "MIPS"), CultureInfo.InvariantCulture);
-        return new Sample(wall, code, instructions, mips);
+        var lines = Regex.Match(stderr, @"cloak: lines decrypted\s+(\d+)");
+        var cache = Regex.Match(stderr, @"cloak: data cache hits/miss\s+(\d+) / (\d+)");
+        return new Sample(wall, code, instructions, mips)
+        {
+            LinesDecrypted = lines.Success ? ulong.Parse(lines.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
+            CacheHitsMisses = cache.Success
+                ? (ulong.Parse(cache.Groups[1].Value, CultureInfo.InvariantCulture), ulong.Parse(cache.Groups[2].Value, CultureInfo.InvariantCulture))
+                : (0, 0),
+        };
+    }
+
+    /// <summary>Runs another cloak command (keygen, seal) and fails loudly if it fails.</summary>
+    public static void Tool(string repo, string[] arguments)
+    {
+        var (_, code, _, stderr) = Execute(Path.Combine(repo, "cloak"), arguments);
+        if (code != 0) throw new InvalidOperationException($"cloak {string.Join(' ', arguments)} exited {code}: {stderr.Trim()}");
     }
 
     public static Sample Qemu(string elf)

@@ -123,8 +123,9 @@ public static class ShareScenario
         string method = options.Method.ToString().ToLowerInvariant();
         string[] extra = options.Signed ? ["signed"] : [];
         machine.Start("owner", ["owner", method, clients.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra]);
+        int lastClient = 0;
         for (int i = 1; i <= clients; i++)
-            machine.Start("client", ["client", method, i.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra]);
+            lastClient = machine.Start("client", ["client", method, i.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra]).Pid;
         if (options.Attack == Attack.Remap) machine.Start("spy");
 
         running = machine;
@@ -132,7 +133,9 @@ public static class ShareScenario
         var run = machine.Run();
         clock.Stop();
         var texts = outputs.ToDictionary(o => o.Key, o => o.Value.ToString());
-        var (verdict, explanation) = Judge(options, run, texts, describe(run), clients);
+        // M5 removes the last client, which then tries the re-keyed region with its old key.
+        int? removed = options.Method == ShareMethod.M5 ? lastClient : null;
+        var (verdict, explanation) = Judge(options, run, texts, describe(run), removed);
         _ = attack;
         return new ScenarioResult(verdict, explanation, run.Processes, texts, views.Views, run) { Setup = setup };
     }
@@ -214,7 +217,9 @@ public static class ShareScenario
             {
                 var tamper = new ContextTamper("client");
                 machine.Attach(tamper);
-                return (tamper, _ => (false, false, "context: the OS flipped a bit of client 1's saved context during the protocol"));
+                return (tamper, _ => (false, false, tamper.VictimPid is { } pid
+                    ? $"context: the OS flipped a bit of the saved context of client process {pid} during the protocol"
+                    : "context: the OS found no client context to change"));
             }
             default:
                 return (null, _ => (false, false, "no attack"));
@@ -252,14 +257,19 @@ public static class ShareScenario
         return (false, false, $"mitm: the OS replaced the public keys of {stolen.Count} exchange(s) but could not read the shared data");
     }
 
-    private static (Verdict, string) Judge(ScenarioOptions options, OsRunOutcome run, Dictionary<int, string> outputs, (bool Succeeded, bool Detected, string Text) attack, int clients)
+    private static (Verdict, string) Judge(ScenarioOptions options, OsRunOutcome run, Dictionary<int, string> outputs, (bool Succeeded, bool Detected, string Text) attack, int? removedClient)
     {
         string all = string.Join('\n', outputs.Values);
-        var killed = run.Processes.Where(p => p.KillReason is not null && p.Name != "spy").ToList();
+        // In authenticated mode the client M5 removed is stopped by an integrity fault when it reads
+        // the re-keyed region with its old key: the intended outcome, not an attack being caught.
+        var removedStopped = run.Processes.FirstOrDefault(p => p.Pid == removedClient && p.KillReason is not null &&
+            p.KillReason.Contains("integrity", StringComparison.Ordinal) && options.Authenticated &&
+            options.Attack is not (Attack.Tamper or Attack.Replay or Attack.Context));
+        var killed = run.Processes.Where(p => p.KillReason is not null && p.Name != "spy" && p != removedStopped).ToList();
         bool detected = killed.Any(p => p.KillReason!.Contains("integrity", StringComparison.Ordinal) || p.KillReason.Contains("refused", StringComparison.Ordinal)) ||
                         all.Contains("did not verify", StringComparison.Ordinal);
         bool spyReadPlaintext = outputs.Values.Any(o => o.Contains("SPY", StringComparison.Ordinal) && o.Contains("SECRET", StringComparison.Ordinal));
-        bool allGood = run.End == KernelRunEnd.AllExited && run.Processes.Where(p => p.Name != "spy").All(p => p.ExitCode == 0) &&
+        bool allGood = run.End == KernelRunEnd.AllExited && run.Processes.Where(p => p.Name != "spy" && p != removedStopped).All(p => p.ExitCode == 0) &&
                        all.Contains("RESULT shared correctly", StringComparison.Ordinal);
         string context = attack.Text;
         if (options.Attack == Attack.Remap)
@@ -276,7 +286,8 @@ public static class ShareScenario
             return (Verdict.AttackDetected, $"{context}. Detected: {why}.");
         }
         if (allGood)
-            return (Verdict.SharedCorrectly, $"{context}. Shared correctly: every member read every record; the OS saw only ciphertext.");
+            return (Verdict.SharedCorrectly, $"{context}. Shared correctly: every member read every record; the OS saw only ciphertext" +
+                (removedStopped is null ? "." : $"; the removed client ({removedStopped.Pid}) was stopped by an integrity fault when it tried the new data with its old key."));
         if (options.Attack is Attack.Tamper or Attack.Replay && !options.Authenticated)
             return (Verdict.AttackSucceeded, $"{context}. The attack succeeded: confidentiality mode does not check integrity, so the clients read wrong data without noticing the cause (documented weakness; use --auth).");
         string failures = string.Join("; ", run.Processes.Where(p => p.ExitCode != 0).Select(p => $"{p.Name} {p.Pid} exited {p.ExitCode}{(p.KillReason is null ? "" : ": " + p.KillReason)}"));

@@ -9,10 +9,14 @@ internal static class CloakCli
 {
     public static int Run(string[] args)
     {
-        var root = new RootCommand(
+        // A plain command named "cloak" rather than RootCommand, whose name would be the assembly's
+        // ("Cloak.Cli") in every usage line.
+        var root = new Command("cloak",
             "Cloak: a tamper-resistant RISC-V processor simulator (RV64IMAC) for running programs protected\n" +
             "and studying how protected processes share encrypted memory.")
         {
+            new HelpOption(),
+            new VersionOption(),
             RunCommand.Create(),
             DemoCommand.Create(),
             KeygenCommand.Create(),

@@ -53,6 +53,7 @@ public class SealedImageTests
         }
     }
 
+    // SPEC 2.4 (control): an untouched image enters and runs.
     [Fact]
     public void Control_an_image_runs_on_the_chip_it_was_sealed_for_in_both_modes()
     {
@@ -63,6 +64,7 @@ public class SealedImageTests
         Assert.StartsWith("ran: exit 0, hello from process 1", Outcome(bytes, MemoryProtectionMode.Authenticated, chip), StringComparison.Ordinal);
     }
 
+    // SPEC 2.4: a program sealed for another chip fails at trp.enter.
     [Fact]
     public void An_image_sealed_for_chip_A_is_refused_on_chip_B_as_sealed_for_another_chip()
     {
@@ -74,6 +76,7 @@ public class SealedImageTests
         Assert.Equal($"killed: {ChipRefused}it was sealed for another chip (exit 132, output '')", outcome);
     }
 
+    // SPEC 6: a malformed sealed image gives a clear error naming the problem.
     [Fact]
     public void Every_truncation_of_an_image_is_refused_by_the_parser_with_a_sealed_image_exception()
     {
@@ -135,6 +138,7 @@ public class SealedImageTests
         };
     }
 
+    // SPEC 2.4-2.5: the distribution key is bound to the image; a changed image cannot be entered.
     [Theory]
     [MemberData(nameof(CorruptedFields))]
     public void An_image_with_one_bit_flipped_is_refused(string field)
@@ -152,6 +156,7 @@ public class SealedImageTests
     /// the off-chip metadata unchecked. A corrupted MAC is still caught, later: the line it belongs to
     /// fails authentication when it is first read (here the entry point's line, at the first fetch).
     /// </summary>
+    // SPEC 2.5: authenticated mode detects tampering (here with the image's MAC table).
     [Fact]
     public void An_image_with_a_corrupted_MAC_is_killed_by_an_integrity_fault_before_it_runs_in_authenticated_mode()
     {
@@ -175,6 +180,7 @@ public class SealedImageTests
     /// reads it; Hart.Enter computes its own): a corrupted digest goes unnoticed. Harmless for now (the
     /// chip trusts only its own digest), but a field nobody checks is one a future change may trust.
     /// </summary>
+    // SPEC 2.4: a changed image cannot be entered (every header field).
     [Fact(Skip = "chip bug: the stored image digest (last 32 header bytes) is never checked, by SealedImage.Parse or by trp.enter")]
     public void An_image_with_a_corrupted_stored_digest_is_refused()
     {
@@ -186,6 +192,7 @@ public class SealedImageTests
         AssertRefused(Outcome(bytes, chip: chip), "the stored digest");
     }
 
+    // SPEC 2.4: a spliced image cannot be entered.
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -22,6 +22,7 @@ public class StatisticsTests
         return result;
     }
 
+    // SPEC 5: statistics for every run (authenticated mode).
     [Fact]
     public void An_authenticated_sealed_run_counts_encryption_MAC_checks_EAR_lookups_contexts_caches_and_bus_lines()
     {
@@ -49,6 +50,7 @@ public class StatisticsTests
         Assert.True(chip.InstructionCacheMisses > 0);
     }
 
+    // SPEC 5: statistics for every run (confidentiality mode).
     [Fact]
     public void A_confidentiality_mode_sealed_run_counts_no_MAC_checks()
     {
@@ -61,6 +63,7 @@ public class StatisticsTests
         Assert.True(chip.Protection.ContextSaves > 20 && chip.Protection.EarLookups > 0);
     }
 
+    // SPEC 5: statistics for every run (a plain process).
     [Fact]
     public void A_plain_program_on_a_tamper_resistant_chip_uses_none_of_the_protection_hardware()
     {

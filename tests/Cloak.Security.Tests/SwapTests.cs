@@ -12,6 +12,7 @@ namespace Cloak.Security.Tests;
 /// </summary>
 public class SwapTests
 {
+    // SPEC 2.3 and 3: protected pages stay ciphertext in swap; swap-in may pick other frames.
     [Theory]
     [InlineData(MemoryProtectionMode.Confidentiality)]
     [InlineData(MemoryProtectionMode.Authenticated)]

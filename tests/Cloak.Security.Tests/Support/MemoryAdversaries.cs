@@ -175,3 +175,22 @@ internal sealed class SwapFrameWatcher(Func<string, bool> watched) : Adversary
         if (frame != e.Frame) CameBackElsewhere++;
     }
 }
+
+/// <summary>
+/// Page aliasing (a splice by page table): the next time the kernel maps the victim's page at
+/// <paramref name="aliasVa"/> (after the victim's <paramref name="afterRun"/>-th scheduling, e.g. when it
+/// comes back from swap), the adversary points it at the frame of the victim's page at
+/// <paramref name="sourceVa"/> instead, so two virtual pages of one region share one frame.
+/// </summary>
+internal sealed class PageAliasAdversary(string victim, ulong aliasVa, ulong sourceVa, int afterRun) : VictimAdversary(victim)
+{
+    public bool Aliased { get; private set; }
+
+    public override void OnPageMapped(PageEvent e)
+    {
+        if (Aliased || Runs < afterRun || e.Process.Name != Victim || e.VirtualAddress != (aliasVa & ~0xFFFUL)) return;
+        if (FrameOf(e.Process, sourceVa) is not { } frame) return;
+        e.Frame = frame;
+        Aliased = true;
+    }
+}

@@ -37,8 +37,9 @@ public class TamperTests
         scenario.AddPlain("spinner");
         attached = adversary(scenario, image);
         scenario.Attach(attached);
-        scenario.Start("secret_worker", "4");
-        scenario.Start("spinner", "200000");
+        scenario.Attach(new CompanionReaper("secret_worker", "spinner"));
+        scenario.Start("secret_worker", "3");
+        scenario.Start("spinner", "1000000");
         return scenario.Run();
     }
 
@@ -52,7 +53,6 @@ public class TamperTests
         Assert.Equal(128 + 7, worker.ExitCode);
         Assert.DoesNotContain("secret_worker:", worker.Output, StringComparison.Ordinal);
         Assert.True(result.Chip.Encryption.MacFailures >= 1);
-        Assert.Equal("spinner: done\n", result["spinner"].Output);
     }
 
     private static void AssertUndetectedWrongResult(ScenarioResult result, string attack)

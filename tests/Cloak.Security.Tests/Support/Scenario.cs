@@ -22,6 +22,9 @@ internal sealed record ScenarioOptions
     public int DataCacheBytes { get; init; } = 32 * 1024;
     public int DataCacheWays { get; init; } = 8;
 
+    /// <summary>Verified integrity-tree nodes the chip keeps (authenticated mode).</summary>
+    public int IntegrityNodeCache { get; init; } = 4096;
+
     /// <summary>A safety net: no scenario here needs more.</summary>
     public long MaxInstructions { get; init; } = 60_000_000;
 }
@@ -71,6 +74,7 @@ internal sealed class Scenario
                 Mode = Options.Mode,
                 DataCacheBytes = Options.DataCacheBytes,
                 DataCacheWays = Options.DataCacheWays,
+                IntegrityNodeCache = Options.IntegrityNodeCache,
             },
             Kernel = new KernelOptions
             {

@@ -9,16 +9,16 @@ namespace Cloak.Tests.Sharing;
 /// </summary>
 public sealed class SharingFunctionTests
 {
-    /// <summary>Largest group the chip's default 32-entry EAR table can hold for the owner (see the 27-32 client rows).</summary>
     private const string EarTableTooSmall =
         "reported bug: the owner needs an EAR entry per notification region besides its image, heap, stack, hidden and shared " +
         "regions; with the default 32 EAR entries M4 fails from 27 clients on ('notification region: the chip refused a TRP instruction', " +
         "TrpStatus.EarFull), yet ShareScenario and MAX_CLIENTS accept 32 and ScenarioOptions cannot size the table";
 
     private const string IntegrityTreeCrash =
-        "reported bug: in authenticated mode with 9 or more M4 clients IntegrityTree.Increment (src/Cloak.Chip/Security/IntegrityTree.cs) " +
-        "throws InvalidOperationException('sibling not verified') out of ShareScenario.Run: a verified node kept in the cache while its " +
-        "siblings were trimmed away";
+        "reported bug: in authenticated mode with 9 or more M4 clients (12 or more M1 clients) IntegrityTree.Increment " +
+        "(src/Cloak.Chip/Security/IntegrityTree.cs) throws InvalidOperationException('sibling not verified') out of ShareScenario.Run " +
+        "(the CLI dies with a stack trace): once the verified-node cache is trimmed, Verify can stop at a node still cached while " +
+        "its siblings were dropped, and Increment finds no trusted sibling";
 
     public static TheoryData<ShareMethod, bool, bool> EveryConfigurationInBothModes() => AttackDetailTests.EveryConfigurationInBothModes();
 

@@ -1,0 +1,79 @@
+using Cloak.Demo;
+using Cloak.Tests.Support;
+
+namespace Cloak.Tests.Sharing;
+
+/// <summary>
+/// The attack matrix (docs/attacks.md): every sharing method, under every attack the untrusted OS
+/// makes, in both memory modes, ends with the verdict the table in <see cref="AttackTable"/> says;
+/// and in none of them did DRAM hold the shared plaintext where a process read it.
+/// </summary>
+public sealed class AttackMatrixTests
+{
+    public static TheoryData<ShareMethod, bool, Attack, bool, Verdict> Cells() => Rows(knownBugs: false);
+
+    public static TheoryData<ShareMethod, bool, Attack, bool, Verdict> CellsTheProductGetsWrong() => Rows(knownBugs: true);
+
+    public static TheoryData<ShareMethod, bool, Attack, bool, Verdict> EveryCell() => Rows(knownBugs: null);
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    [MemberData(nameof(CellsTheProductGetsWrong), Skip = AttackTable.RemovedClientBug)]
+    public void Every_method_under_every_attack_in_both_memory_modes_ends_as_the_table_says(
+        ShareMethod method, bool signed, Attack attack, bool authenticated, Verdict expected)
+    {
+        var result = Scenarios.Run(method, attack, authenticated, signed);
+
+        ShareAssert.Verdict(expected, result);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryCell))]
+    public void Where_a_process_read_the_shared_region_DRAM_held_only_ciphertext(
+        ShareMethod method, bool signed, Attack attack, bool authenticated, Verdict expected)
+    {
+        var result = Scenarios.Run(method, attack, authenticated, signed);
+
+        // The owner shows what it read of round 1 whenever the group got that far: not after a refused
+        // key exchange, nor when the OS tampered with a saved context during the exchanges.
+        bool gotToRoundOne = expected != Verdict.AttackDetected || attack is Attack.Tamper or Attack.Replay;
+        if (gotToRoundOne)
+        {
+            var owner = result.Views.FirstOrDefault(v => v.Who == "owner");
+            Assert.True(owner is not null, $"the owner never showed what it read\n{result.Describe()}");
+            Assert.True(owner.ProcessView.AsSpan().IndexOf(ShareScenario.Marker) >= 0,
+                $"the owner's own view should be the plaintext it wrote: {Convert.ToHexString(owner.ProcessView)}");
+        }
+        // Also under a successful man in the middle: the OS decrypted with stolen keys, but what
+        // DRAM and the bus carry is still ciphertext.
+        ShareAssert.OsNeverSawTheMarker(result);
+    }
+
+    [Fact]
+    public void The_attack_table_in_docs_attacks_md_is_the_one_the_tests_check()
+    {
+        string document = File.ReadAllText(Repository.PathOf("docs/attacks.md")).ReplaceLineEndings("\n");
+        string table = string.Join('\n', AttackTable.Markdown.Split('\n').Select(l => l.Trim()));
+
+        Assert.True(document.Contains(table, StringComparison.Ordinal),
+            $"docs/attacks.md must contain the expected-outcome table of AttackTable.Markdown verbatim:\n{table}");
+    }
+
+    [Fact]
+    public void The_table_has_a_cell_for_every_method_attack_and_memory_mode()
+    {
+        var cells = AttackTable.All.ToList();
+
+        Assert.Equal(Configuration.All.Count * Enum.GetValues<Attack>().Length * 2, cells.Count);
+        Assert.Equal(7 * 7 * 2, cells.Count);
+    }
+
+    private static TheoryData<ShareMethod, bool, Attack, bool, Verdict> Rows(bool? knownBugs)
+    {
+        var rows = new TheoryData<ShareMethod, bool, Attack, bool, Verdict>();
+        foreach (var (configuration, attack, authenticated, expected) in AttackTable.All)
+            if (knownBugs is null || AttackTable.IsKnownBug(configuration, attack, authenticated) == knownBugs)
+                rows.Add(configuration.Method, configuration.Signed, attack, authenticated, expected);
+        return rows;
+    }
+}

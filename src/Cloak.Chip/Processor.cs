@@ -54,7 +54,11 @@ public sealed class Processor
         Protection?.DataCache.Statistics.WriteBacks ?? 0,
         Hart.InstructionCache?.Statistics.Misses ?? 0,
         Protection?.Bus.LinesRead ?? 0,
-        Protection?.Bus.LinesWritten ?? 0);
+        Protection?.Bus.LinesWritten ?? 0)
+    {
+        Cycles = Hart.Cycles,
+        ProtectionStallCycles = Protection?.StallCycles ?? 0,
+    };
 
     /// <summary>Writes every dirty protected line back (so DRAM holds the final ciphertext).</summary>
     public void FlushCaches() => Protection?.DataCache.WriteBackAll();
@@ -75,4 +79,10 @@ public sealed class Processor
 /// <summary>A snapshot of the chip's protection counters.</summary>
 public sealed record ChipStatistics(
     EncryptionStatistics Encryption, ProtectionStatistics Protection, ulong DataCacheHits, ulong DataCacheMisses,
-    ulong DataCacheWriteBacks, ulong InstructionCacheMisses, ulong BusLinesRead, ulong BusLinesWritten);
+    ulong DataCacheWriteBacks, ulong InstructionCacheMisses, ulong BusLinesRead, ulong BusLinesWritten)
+{
+    /// <summary>The hart's simulated cycles (instructions, wfi waits and the protection hardware's latency).</summary>
+    public ulong Cycles { get; init; }
+    /// <summary>Of those, the cycles the protection hardware added (<see cref="Security.CryptoLatency"/>).</summary>
+    public ulong ProtectionStallCycles { get; init; }
+}

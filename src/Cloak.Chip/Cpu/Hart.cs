@@ -56,8 +56,8 @@ public sealed unsafe partial class Hart
     /// <summary>Instructions retired since reset (the minstret counter before software writes).</summary>
     public ulong InstructionsRetired => _retired;
 
-    /// <summary>Simulated cycles: one per retired instruction plus cycles spent waiting in wfi.</summary>
-    public ulong Cycles => _retired + _sliceRetired + _stallCycles;
+    /// <summary>Simulated cycles: one per retired instruction, plus cycles spent waiting in wfi, plus what the protection hardware adds (<see cref="Security.CryptoLatency"/>).</summary>
+    public ulong Cycles => _retired + _sliceRetired + _stallCycles + (_protection?.StallCycles ?? 0);
 
     public ulong GetRegister(int index) => index is > 0 and < 32 ? _x[index] : 0;
 

@@ -13,6 +13,8 @@ public sealed class EncryptionStatistics
     public ulong MacChecks { get; internal set; }
     public ulong MacFailures { get; internal set; }
     public ulong FreshLines { get; internal set; }
+    /// <summary>MACs computed for lines written back (authenticated mode).</summary>
+    public ulong MacWrites { get; internal set; }
     public ulong BytesEncrypted => LinesEncrypted * 64;
     public ulong BytesDecrypted => LinesDecrypted * 64;
 }
@@ -117,6 +119,7 @@ internal sealed class MemoryEncryptionUnit
         Statistics.LinesEncrypted++;
         if (Mode == MemoryProtectionMode.Authenticated)
         {
+            Statistics.MacWrites++;
             _metadata.Page(region, line.LineIndex / IntegrityMetadataStore.LinesPerPage, create: true)
                 .Macs[line.LineIndex % IntegrityMetadataStore.LinesPerPage] = _keys.Mac(line.KeySlot).Compute(Tweak(line.RegionId, line.LineIndex, counter), ciphertext);
         }

@@ -57,6 +57,20 @@ internal sealed class ProtectionUnit : IDisposable
     public ContextRegistry Contexts { get; }
     public ProtectionStatistics Statistics { get; } = new();
 
+    /// <summary>Cycles the protection hardware has added so far under its latency model (<see cref="CryptoLatency"/>).</summary>
+    public ulong StallCycles
+    {
+        get
+        {
+            var latency = Options.Latency;
+            var e = Encryption.Statistics;
+            ulong treeNodes = Tree is null ? 0 : Tree.NodeVerifications + Tree.NodeUpdates;
+            return e.LinesDecrypted * latency.DecryptLineCycles + e.LinesEncrypted * latency.EncryptLineCycles +
+                   (e.MacChecks + e.MacWrites) * latency.MacCycles + treeNodes * latency.TreeNodeCycles +
+                   (Statistics.ContextSaves + Statistics.ContextRestores) * latency.ContextCycles;
+        }
+    }
+
     /// <summary>Raised before a key slot takes another key (the hart drops decoded code and I-cache lines of it).</summary>
     public event Action<int>? KeyEvicted;
 

@@ -34,6 +34,9 @@ public sealed record SecurityOptions
     /// <summary>Verified integrity-tree nodes the chip keeps (authenticated mode).</summary>
     public int IntegrityNodeCache { get; init; } = 4096;
 
+    /// <summary>Cycles the protection hardware adds to the hart's cycle count (the timing model).</summary>
+    public CryptoLatency Latency { get; init; } = new();
+
     public void Validate()
     {
         static bool PowerOfTwo(int v) => v > 0 && (v & (v - 1)) == 0;

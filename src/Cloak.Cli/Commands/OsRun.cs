@@ -101,6 +101,7 @@ internal static class OsRun
         var s = o.Statistics;
         e.WriteLine(string.Create(c, $"""
             cloak: instructions retired  {s.Instructions}
+            cloak: simulated cycles      {o.Chip?.Cycles ?? 0}
             cloak: host seconds          {s.HostTime.TotalSeconds:F3}
             cloak: MIPS                  {s.Mips:F1}
             cloak: context switches      {s.ContextSwitches}
@@ -111,6 +112,7 @@ internal static class OsRun
             """));
         if (o.Chip is not { } chip || chip.Protection.ContextSaves + chip.Encryption.LinesDecrypted == 0) return;
         e.WriteLine(string.Create(c, $"""
+            cloak: protection cycles     {chip.ProtectionStallCycles} (latency model; part of the simulated cycles)
             cloak: lines decrypted       {chip.Encryption.LinesDecrypted} ({chip.Encryption.BytesDecrypted} bytes)
             cloak: lines encrypted       {chip.Encryption.LinesEncrypted} ({chip.Encryption.BytesEncrypted} bytes)
             cloak: MAC checks / failures {chip.Encryption.MacChecks} / {chip.Encryption.MacFailures}

@@ -40,7 +40,7 @@ public class IntegrityNodeCacheTests
     /// the minimum (256).
     /// </summary>
     // SPEC 2.5 and 6: the authenticated mode works past its node cache; the simulator never crashes.
-    [Theory(Skip = "chip bug: IntegrityTree.Increment throws 'sibling not verified' once TrimCache has dropped a sibling above a still-trusted node")]
+    [Theory]
     [InlineData(4096)]
     [InlineData(256)]
     public void Two_protected_programs_run_with_a_node_cache_smaller_than_their_working_set(int nodeCache)

@@ -56,7 +56,7 @@ public class KeyExposureTests
         Assert.False(type.IsVisible, $"{type.Name} is visible outside the chip assembly");
     }
 
-    // STYLE.md: InternalsVisibleTo only for the chip's tests.
+    // STYLE.md: InternalsVisibleTo only for the chip's tests (benchmarks measure through LineCryptoMeter).
     [Fact]
     public void The_chip_assembly_shows_its_internals_only_to_test_assemblies()
     {

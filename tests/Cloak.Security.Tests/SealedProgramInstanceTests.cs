@@ -48,7 +48,7 @@ public class SealedProgramInstanceTests
     }
 
     // SPEC 2.5 and 3: authenticated mode with one image run twice at once.
-    [Fact(Skip = "chip bug: instances of one sealed image share integrity metadata (key tag, region id), so a second instance gets a false integrity fault")]
+    [Fact]
     public void Two_instances_of_one_sealed_image_run_side_by_side_in_authenticated_mode()
     {
         var result = TwoInstances(MemoryProtectionMode.Authenticated, oneAfterTheOther: false);
@@ -58,7 +58,7 @@ public class SealedProgramInstanceTests
     }
 
     // SPEC 2.5 and 3: authenticated mode with one image run twice in a row.
-    [Fact(Skip = "chip bug: a sealed image's integrity counters outlive its process, so running it again on the same machine ends in a false integrity fault")]
+    [Fact]
     public void A_sealed_image_runs_again_after_its_first_instance_exited_in_authenticated_mode()
     {
         var result = TwoInstances(MemoryProtectionMode.Authenticated, oneAfterTheOther: true);

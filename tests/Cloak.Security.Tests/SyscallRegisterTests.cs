@@ -66,7 +66,7 @@ public class SyscallRegisterTests
     /// a0-a5 only; a6 is never an argument, so whatever the program left in it leaks to the OS.
     /// </summary>
     // SPEC 2.3: the OS sees cleared registers (a6 is no argument).
-    [Fact(Skip = "chip bug: OsPort reveals a6 at an ecall of a protected process, though no system call reads it (ABI: a0-a5 and a7)")]
+    [Fact]
     public void At_a_system_call_the_OS_does_not_see_a6_of_a_protected_process()
     {
         foreach (var registers in Run(sealed_: true))

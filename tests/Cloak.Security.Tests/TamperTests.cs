@@ -195,7 +195,7 @@ public class TamperTests
     /// Without the cache, every fill of page 3 from page 2's frame would fail its MAC.
     /// </summary>
     // SPEC 2.5: tampering (a splice by page table) detected in authenticated mode.
-    [Fact(Skip = "chip bug: a page mapped at another page's frame of the same region is served from the data cache unauthenticated (DataCache.Access ignores region id and line index)")]
+    [Fact]
     public void A_page_mapped_at_the_frame_of_another_page_of_its_region_is_detected_in_authenticated_mode()
     {
         var result = Attack(MemoryProtectionMode.Authenticated, SmallDram,

@@ -141,7 +141,7 @@ public sealed unsafe partial class Hart
         ulong physicalPage = pa >> 12;
         e.ReadTag = e.WriteTag = InvalidTag;
         e.PhysicalPage = physicalPage;
-        e.LineMap = _protection!.DataCache.MapFor(physicalPage, entry.KeySlot).Pointer;
+        e.LineMap = _protection!.DataCache.MapFor(DataCache.PageKey.Of(physicalPage << 6, Context(entry, page))).Pointer;
         e.CachedReadTag = readable && (entry.Permissions & RegionPermissions.Read) != 0 ? page : InvalidTag;
         e.CachedWriteTag = writable && (entry.Permissions & RegionPermissions.Write) != 0 ? page : InvalidTag;
     }

@@ -112,6 +112,8 @@ public sealed unsafe partial class Hart
 
         // Unwrap the program key, bound to the digest of everything above.
         byte[] digest = SealedImage.ComputeDigest(bytes);
+        // The stored copy is for tools; one that disagrees means a changed header, refused here too.
+        if (!digest.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - SealedImage.DigestSize))) return Status(TrpStatus.BadImage);
         byte[] programKey = new byte[KeyTable.KeySize];
         try
         {

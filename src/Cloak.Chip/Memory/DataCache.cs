@@ -18,10 +18,13 @@ public sealed class CacheStatistics
 /// <summary>
 /// The on-chip data cache (SPEC 2.2): set associative, 64-byte lines, write-back, write-allocate,
 /// round-robin replacement within a set. It holds the plaintext of protected lines; each line is
-/// tagged with its physical line and the key slot it was decrypted under, and an access that
-/// resolves to another key never hits it (the other key's copy is written back and dropped first).
-/// For speed each (physical page, key slot) pair has a map from line number to cache slot, which the
-/// hart's TLB points at: a hit costs one load and a compare. The maps mirror the tags exactly.
+/// tagged with its physical line and the context it was decrypted under (key slot, region id,
+/// instance and line index in the region), and an access under any other context never hits it: the
+/// other copy is written back and dropped first, and the line is filled again under the new context.
+/// Threat: the OS maps a page of a region at the frame of another page of the same region (a splice
+/// through the page table); tagging by key alone would serve the other page's plaintext unchecked.
+/// For speed each (physical page, page context) pair has a map from line number to cache slot, which
+/// the hart's TLB points at: a hit costs one load and a compare. The maps mirror the tags exactly.
 /// </summary>
 internal sealed unsafe class DataCache
 {
@@ -46,7 +49,14 @@ internal sealed unsafe class DataCache
     private readonly byte[] _data, _dirty;
     private readonly LineMeta[] _meta;
     private readonly int[] _nextVictim;
-    private readonly Dictionary<(ulong Page, int KeySlot), PageMap> _maps = [];
+    private readonly Dictionary<PageKey, PageMap> _maps = [];
+
+    /// <summary>A physical page seen through one context: key slot, region, instance, and the line index in the region of the page's first line.</summary>
+    public readonly record struct PageKey(ulong Page, int KeySlot, uint RegionId, uint Instance, uint FirstLineIndex)
+    {
+        public static PageKey Of(ulong physicalLine, in LineContext context) =>
+            new(physicalLine >> 6, context.KeySlot, context.RegionId, context.Instance, context.LineIndex - (uint)(physicalLine & 63));
+    }
     private readonly Dictionary<ulong, int> _linesInPage = [];
     private readonly MemoryEncryptionUnit _meu;
 
@@ -72,12 +82,12 @@ internal sealed unsafe class DataCache
     public int Sets => _sets;
     public int Ways => _ways;
 
-    public PageMap MapFor(ulong page, int keySlot)
+    public PageMap MapFor(PageKey key)
     {
-        if (!_maps.TryGetValue((page, keySlot), out var map))
+        if (!_maps.TryGetValue(key, out var map))
         {
             map = new PageMap();
-            _maps[(page, keySlot)] = map;
+            _maps[key] = map;
         }
         return map;
     }
@@ -89,7 +99,7 @@ internal sealed unsafe class DataCache
     public int Access(ulong address, in LineContext context)
     {
         ulong line = address >> 6;
-        var map = MapFor(address >> 12, context.KeySlot);
+        var map = MapFor(PageKey.Of(line, context));
         int slot = map[(int)(line & 63)];
         if (slot >= 0)
         {
@@ -98,7 +108,7 @@ internal sealed unsafe class DataCache
         }
         Statistics.Misses++;
         int set = (int)(line % (ulong)_sets);
-        // A copy under another key must not survive next to this one.
+        // A copy under another context must not survive next to this one.
         for (int way = 0; way < _ways; way++)
         {
             int other = set * _ways + way;
@@ -127,7 +137,7 @@ internal sealed unsafe class DataCache
             Dirty[slot] = 0;
         }
         // Maps are never removed: the hart's TLB may hold a pointer to this one.
-        _maps[(meta.PhysicalLine >> 6, meta.Context.KeySlot)][(int)(meta.PhysicalLine & 63)] = -1;
+        _maps[PageKey.Of(meta.PhysicalLine, meta.Context)][(int)(meta.PhysicalLine & 63)] = -1;
         ulong page = meta.PhysicalLine >> 6;
         if (--_linesInPage[page] == 0) _linesInPage.Remove(page);
         meta.Valid = false;

@@ -99,6 +99,8 @@ public sealed class SealedImage
         ulong expectedHeader = FixedHeaderSize + (ulong)regionCount * RegionEntrySize + DigestSize;
         if (headerLength != expectedHeader) throw new SealedImageException($"header length {headerLength} does not match {regionCount} regions");
         if ((ulong)file.Length < headerLength) throw new SealedImageException("truncated inside the header");
+        if (!ComputeDigest(file.AsSpan(0, (int)headerLength)).AsSpan().SequenceEqual(file.AsSpan((int)headerLength - DigestSize, DigestSize)))
+            throw new SealedImageException("the stored digest does not match the header: the image was changed or corrupted");
 
         ulong entry = BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(OffEntry));
         ulong macOffset = BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(OffMacTableOffset));

@@ -25,7 +25,7 @@ internal static class DemoCommand
             DefaultValueFactory = _ => "m4",
         };
         method.AcceptOnlyFromAmong("m1", "m2", "m3", "m4", "m5");
-        var clients = new Option<int>("--clients") { Description = "Clients of the owner (M1, M4, M5; M2 and M3 have one).", DefaultValueFactory = _ => 3, HelpName = "N" };
+        var clients = new Option<int?>("--clients") { Description = "Clients of the owner: 1-32 for M1, 2-32 for M4 and M5 (default 3); M2 and M3 have one.", HelpName = "N" };
         var attack = new Option<string>("--attack") { Description = "What the OS does meanwhile: none, snoop, mitm, remap, tamper, replay or context.", DefaultValueFactory = _ => "snoop" };
         attack.AcceptOnlyFromAmong("none", "snoop", "mitm", "remap", "tamper", "replay", "context");
         var auth = new Option<bool>("--auth") { Description = "Authenticated memory (MACs, counters, on-chip root) instead of confidentiality only." };
@@ -45,9 +45,11 @@ internal static class DemoCommand
                 Signed = parse.GetValue(signedExchange),
                 Narration = Console.Out,
             };
-            if (options.Method is ShareMethod.M1 or ShareMethod.M4 or ShareMethod.M5 && options.Clients is < 1 or > 32)
+            if (options.ClientCount is < 1 or > 32)
                 throw new CliError(ExitCodes.Usage, "--clients must be 1-32");
-            if (options.Method is ShareMethod.M4 or ShareMethod.M5 && options.Clients < 2)
+            if (options.Method is ShareMethod.M2 or ShareMethod.M3 && options.ClientCount != 1)
+                throw new CliError(ExitCodes.Usage, "M2 and M3 are between two processes: --clients must be 1");
+            if (options.Method is ShareMethod.M4 or ShareMethod.M5 && options.ClientCount < 2)
                 throw new CliError(ExitCodes.Usage, "M4 and M5 need at least 2 clients");
             return Run(options);
         });
@@ -57,7 +59,7 @@ internal static class DemoCommand
     private static int Run(ScenarioOptions options)
     {
         var o = Console.Out;
-        int clients = options.Method is ShareMethod.M2 or ShareMethod.M3 ? 1 : options.Clients;
+        int clients = options.ClientCount;
         o.WriteLine($"Cloak demo: {options.Method} ({Claims[options.Method]})");
         o.WriteLine($"  owner + {clients} client(s), attack: {options.Attack.ToString().ToLowerInvariant()}, memory: " +
             (options.Authenticated ? "authenticated (AES-XTS + per-line MACs and counters under an on-chip root)" : "confidentiality (AES-XTS)") +

@@ -56,6 +56,9 @@ public sealed class KeyExchangeMitm(IntegrityMetadataStore? metadata = null) : A
     /// <summary>Common keys read out of notification regions, by channel (the latest one after a re-key).</summary>
     public IReadOnlyDictionary<string, LearnedKey> LearnedKeys => _learned;
 
+    /// <summary>Public keys the OS replaced with its own.</summary>
+    public int PublicKeysReplaced { get; private set; }
+
     /// <summary>Notifications the OS rewrote under the client's pairwise key.</summary>
     public int NotificationsRelayed { get; private set; }
 
@@ -98,6 +101,7 @@ public sealed class KeyExchangeMitm(IntegrityMetadataStore? metadata = null) : A
         p.Q.X!.CopyTo(replaced, 16);
         p.Q.Y!.CopyTo(replaced, 48);
         e.Payload = replaced;
+        PublicKeysReplaced++;
         Derive(exchange);
     }
 

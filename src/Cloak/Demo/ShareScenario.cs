@@ -31,7 +31,11 @@ public enum Verdict
 public sealed record ScenarioOptions
 {
     public ShareMethod Method { get; init; } = ShareMethod.M4;
-    public int Clients { get; init; } = 3;
+    /// <summary>Clients of the owner: 1-32 for M1, 2-32 for M4 and M5 (default 3); M2 and M3 have exactly one (the default there).</summary>
+    public int? Clients { get; init; }
+
+    /// <summary>The number of clients this scenario runs.</summary>
+    public int ClientCount => Clients ?? (Method is ShareMethod.M2 or ShareMethod.M3 ? 1 : 3);
     public Attack Attack { get; init; } = Attack.Snoop;
     /// <summary>Authenticated memory (MACs and counters) instead of confidentiality only.</summary>
     public bool Authenticated { get; init; }
@@ -71,8 +75,10 @@ public static class ShareScenario
         var owner = LoadProgram(directory, "share_owner");
         var client = LoadProgram(directory, "share_client");
         var spy = LoadProgram(directory, "share_spy");
-        int clients = options.Method is ShareMethod.M2 or ShareMethod.M3 ? 1 : options.Clients;
+        int clients = options.ClientCount;
         if (clients < 1 || clients > 32) throw new ArgumentOutOfRangeException(nameof(options), "1-32 clients");
+        if (options.Method is ShareMethod.M2 or ShareMethod.M3 && clients != 1)
+            throw new ArgumentOutOfRangeException(nameof(options), "M2 and M3 are between two processes: one client");
         if (options.Method is ShareMethod.M4 or ShareMethod.M5 && clients < 2)
             throw new ArgumentOutOfRangeException(nameof(options), "M4 and M5 need at least 2 clients");
 
@@ -232,7 +238,8 @@ public static class ShareScenario
         var owner = machine.Kernel.Processes.FirstOrDefault(p => p.Name == "owner");
         if (owner is null) return (false, false, "mitm: the owner is gone");
         var stolen = mitm.StolenKeys;
-        if (stolen.Count == 0) return (false, false, "mitm: the OS replaced the public keys, but no exchange completed with keys it knows");
+        if (mitm.PublicKeysReplaced == 0) return (false, false, "mitm: no key exchange crossed the OS (the key was provisioned inside the sealed images), so it had nothing to replace");
+        if (stolen.Count == 0) return (false, false, $"mitm: the OS replaced {mitm.PublicKeysReplaced} public key(s), but no exchange completed with keys it knows");
         byte[]? plaintext = null;
         if (options.Method is ShareMethod.M2 && mitm.Announcements.TryGetValue("share.1", out var region))
         {

@@ -41,7 +41,7 @@ internal sealed class LineReplayAdversary(string victim, ulong va, int captureAt
     private byte[]? _line;
     private (ulong[] Counters, ulong[] Macs) _page;
     private IReadOnlyDictionary<(int Level, ulong Index), ulong>? _nodes;
-    private ulong _keyTag;
+    private IntegrityRegion _metadataRegion;
 
     public bool Captured => _line is not null;
     public bool Replayed { get; private set; }
@@ -58,11 +58,11 @@ internal sealed class LineReplayAdversary(string victim, ulong va, int captureAt
             _line = Powers.Memory.Read(line, 64).ToArray();
             if (metadata is not null && region is not null)
             {
-                _keyTag = metadata.Regions.Single(r => r.RegionId == region.RegionId).KeyTag;
+                _metadataRegion = metadata.Regions.Single(r => r.RegionId == region.RegionId);
                 ulong index = (va - region.Start) / 64;
-                _page = metadata.Snapshot(_keyTag, region.RegionId, (uint)(index / IntegrityMetadataStore.LinesPerPage));
-                _nodes = metadata.Nodes(_keyTag, region.RegionId);
-                CapturedCounter = metadata.ReadCounter(_keyTag, region.RegionId, index);
+                _page = metadata.Snapshot(_metadataRegion, (uint)(index / IntegrityMetadataStore.LinesPerPage));
+                _nodes = metadata.Nodes(_metadataRegion);
+                CapturedCounter = metadata.ReadCounter(_metadataRegion, index);
             }
             return;
         }
@@ -71,8 +71,8 @@ internal sealed class LineReplayAdversary(string victim, ulong va, int captureAt
         if (metadata is not null && region is not null && _nodes is not null)
         {
             ulong index = (va - region.Start) / 64;
-            metadata.Restore(_keyTag, region.RegionId, (uint)(index / IntegrityMetadataStore.LinesPerPage), _page);
-            foreach (var ((level, node), hash) in _nodes) metadata.WriteNode(_keyTag, region.RegionId, level, node, hash);
+            metadata.Restore(_metadataRegion, (uint)(index / IntegrityMetadataStore.LinesPerPage), _page);
+            foreach (var ((level, node), hash) in _nodes) metadata.WriteNode(_metadataRegion, level, node, hash);
         }
         Replayed = true;
     }
@@ -96,7 +96,7 @@ internal sealed class SwapTamperAdversary(string victim, ulong va, SwapAttack at
     private byte[]? _slot;
     private (ulong[] Counters, ulong[] Macs) _page;
     private IReadOnlyDictionary<(int Level, ulong Index), ulong>? _nodes;
-    private ulong _keyTag;
+    private IntegrityRegion _metadataRegion;
 
     public bool Tampered { get; private set; }
 
@@ -114,9 +114,9 @@ internal sealed class SwapTamperAdversary(string victim, ulong va, SwapAttack at
         _slot = Powers.Swap.Slot(e.Slot).ToArray();
         if (attack == SwapAttack.ReplayWithMetadata && metadata is not null && region is not null)
         {
-            _keyTag = metadata.Regions.Single(r => r.RegionId == region.RegionId).KeyTag;
-            _page = metadata.Snapshot(_keyTag, region.RegionId, PageIndex);
-            _nodes = metadata.Nodes(_keyTag, region.RegionId);
+            _metadataRegion = metadata.Regions.Single(r => r.RegionId == region.RegionId);
+            _page = metadata.Snapshot(_metadataRegion, PageIndex);
+            _nodes = metadata.Nodes(_metadataRegion);
         }
     }
 
@@ -143,8 +143,8 @@ internal sealed class SwapTamperAdversary(string victim, ulong va, SwapAttack at
         _slot.CopyTo(slot);
         if (attack == SwapAttack.ReplayWithMetadata && metadata is not null && region is not null && _nodes is not null)
         {
-            metadata.Restore(_keyTag, region.RegionId, PageIndex, _page);
-            foreach (var ((level, node), hash) in _nodes) metadata.WriteNode(_keyTag, region.RegionId, level, node, hash);
+            metadata.Restore(_metadataRegion, PageIndex, _page);
+            foreach (var ((level, node), hash) in _nodes) metadata.WriteNode(_metadataRegion, level, node, hash);
         }
         Tampered = true;
     }

@@ -62,7 +62,7 @@ public sealed partial class AttackDetailTests
         if (method == ShareMethod.M1)
         {
             // The common key came inside the sealed images: there is no exchange to get between.
-            Assert.Contains("no exchange completed with keys it knows", result.Explanation, StringComparison.Ordinal);
+            Assert.Contains("no key exchange crossed the OS", result.Explanation, StringComparison.Ordinal);
             ShareAssert.HasNoStep(result, owner, "3(c)/9(d2)");
         }
         else if (method == ShareMethod.M3 || signed)

@@ -33,19 +33,6 @@ internal static class AttackTable
         | M5 signed | shared / shared | shared / shared | detected / detected   | shared / shared | succeeded / detected | succeeded / detected | detected / detected |
         """;
 
-    /// <summary>
-    /// Cells whose expectation holds but the product currently gets wrong (reported bug): in
-    /// authenticated memory the M5 client removed from the group is killed by an integrity fault
-    /// when it probes the re-keyed region with its old key (the chip doing its job: it cannot read),
-    /// and the scenario's judge counts that kill as a detected attack even when there is no attack.
-    /// </summary>
-    public const string RemovedClientBug =
-        "reported bug: in authenticated memory ShareScenario.Judge (src/Cloak/Demo/ShareScenario.cs) counts the removed M5 client's " +
-        "expected integrity fault (it reads the re-keyed region with its old key) as a detected attack, so M5 with no attack ends AttackDetected";
-
-    public static bool IsKnownBug(Configuration configuration, Attack attack, bool authenticated) =>
-        configuration.Method == ShareMethod.M5 && authenticated && attack is Attack.None or Attack.Snoop or Attack.Remap;
-
     public static IReadOnlyList<Attack> Attacks { get; } = Enum.GetValues<Attack>();
 
     /// <summary>The expected verdict of one cell, read from <see cref="Markdown"/>.</summary>

@@ -26,7 +26,7 @@ internal static class Scenarios
     }
 
     public static ScenarioOptions Options(ShareMethod method, Attack attack = Attack.None, bool authenticated = false, bool signed = false,
-        int clients = 3, int seed = 1) => new()
+        int? clients = null, int seed = 1) => new()
         {
             Method = method,
             Attack = attack,
@@ -41,7 +41,7 @@ internal static class Scenarios
     public static ScenarioResult Run(ScenarioOptions options) =>
         Cache.GetOrAdd(options, o => new Lazy<ScenarioResult>(() => ShareScenario.Run(o))).Value;
 
-    public static ScenarioResult Run(ShareMethod method, Attack attack = Attack.None, bool authenticated = false, bool signed = false, int clients = 3) =>
+    public static ScenarioResult Run(ShareMethod method, Attack attack = Attack.None, bool authenticated = false, bool signed = false, int? clients = null) =>
         Run(Options(method, attack, authenticated, signed, clients));
 }
 

@@ -9,17 +9,6 @@ namespace Cloak.Tests.Sharing;
 /// </summary>
 public sealed class SharingFunctionTests
 {
-    private const string EarTableTooSmall =
-        "reported bug: the owner needs an EAR entry per notification region besides its image, heap, stack, hidden and shared " +
-        "regions; with the default 32 EAR entries M4 fails from 27 clients on ('notification region: the chip refused a TRP instruction', " +
-        "TrpStatus.EarFull), yet ShareScenario and MAX_CLIENTS accept 32 and ScenarioOptions cannot size the table";
-
-    private const string IntegrityTreeCrash =
-        "reported bug: in authenticated mode with 9 or more M4 clients (12 or more M1 clients) IntegrityTree.Increment " +
-        "(src/Cloak.Chip/Security/IntegrityTree.cs) throws InvalidOperationException('sibling not verified') out of ShareScenario.Run " +
-        "(the CLI dies with a stack trace): once the verified-node cache is trimmed, Verify can stop at a node still cached while " +
-        "its siblings were dropped, and Increment finds no trusted sibling";
-
     public static TheoryData<ShareMethod, bool, bool> EveryConfigurationInBothModes() => AttackDetailTests.EveryConfigurationInBothModes();
 
     [Theory]
@@ -51,9 +40,9 @@ public sealed class SharingFunctionTests
     [Theory]
     [InlineData(8, true)]
     [InlineData(16, false)]
-    [InlineData(16, true, Skip = IntegrityTreeCrash)]
-    [InlineData(32, false, Skip = EarTableTooSmall)]
-    [InlineData(32, true, Skip = EarTableTooSmall + "; and " + IntegrityTreeCrash)]
+    [InlineData(16, true)]
+    [InlineData(32, false)]
+    [InlineData(32, true)]
     public void M4_shares_correctly_with_large_groups_up_to_the_maximum_of_32_clients(int clients, bool authenticated)
     {
         var result = Scenarios.Run(ShareMethod.M4, Attack.None, authenticated, clients: clients);
@@ -116,8 +105,7 @@ public sealed class SharingFunctionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => ShareScenario.Run(options));
     }
 
-    [Theory(Skip = "reported discrepancy: ShareScenario.Run silently runs M2 and M3 with one client whatever Clients says " +
-                   "(src/Cloak/Demo/ShareScenario.cs: clients = Method is M2 or M3 ? 1 : Clients), while M4 with 1 client throws")]
+    [Theory]
     [InlineData(ShareMethod.M2, 2)]
     [InlineData(ShareMethod.M3, 2)]
     public void A_two_party_method_asked_for_more_than_one_client_is_an_argument_error(ShareMethod method, int clients)

@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
 using Cloak.Chip.Memory;
+using Cloak.Chip.Security;
 
 namespace Cloak.Chip.Cpu;
 
 /// <summary>
 /// RV64A: LR/SC with a single reservation and the AMOs (unprivileged spec chapter 8). With one hart,
 /// aq/rl ordering needs no work. Atomics must be naturally aligned and must target DRAM; otherwise they
-/// raise address-misaligned or access faults.
+/// raise address-misaligned or access faults. In a protected region they act on the plaintext in
+/// the data cache (SPEC 2.2: plaintext never leaves the chip), needing read (LR) or read and write
+/// (SC, AMO) rights in the region's EAR entry.
 /// </summary>
 public sealed unsafe partial class Hart
 {
@@ -46,12 +49,38 @@ public sealed unsafe partial class Hart
             _pendingTrap = new Trap(AccessFault(access), va);
             return StoreOutcome.Trap;
         }
-        byte* p = HostPointer(pa);
+        // In a protected region the atomic works on the plaintext in the data cache, like any other
+        // access (an aligned atomic never crosses a line); elsewhere on DRAM.
+        int ear = _protectedState is not null ? ProtectedRegion(va) : -1;
+        byte* p;
+        if (ear >= 0)
+        {
+            ref var entry = ref _protectedState!.Ear[ear];
+            var needed = isLoadReserved ? RegionPermissions.Read : RegionPermissions.Read | RegionPermissions.Write;
+            if ((entry.Permissions & needed) != needed)
+            {
+                _pendingTrap = new Trap(AccessFault(access), va);
+                return StoreOutcome.Trap;
+            }
+            int slot = _protection!.DataCache.Access(pa & ~63UL, Context(entry, va));
+            if (slot < 0)
+            {
+                IntegrityFault(va);
+                return StoreOutcome.Trap;
+            }
+            p = _cacheData + slot * 64 + (int)(pa & 63);
+            if (!isLoadReserved) _cacheDirty[slot] = 1;
+            FillCachedTlb(va, pa, entry, readable, writable);
+        }
+        else
+        {
+            p = HostPointer(pa);
+        }
         ulong old = word ? (ulong)(long)Unsafe.ReadUnaligned<int>(p) : Unsafe.ReadUnaligned<ulong>(p);
 
         if (isLoadReserved)
         {
-            FillDataTlb(va, pa, readable, writable);
+            if (ear < 0) FillDataTlb(va, pa, readable, writable);
             _reservationAddress = va;
             _reservationValid = true;
             LoadReservations++;
@@ -78,15 +107,19 @@ public sealed unsafe partial class Hart
             _ => old > operand ? old : operand, // AmomaxuD
         };
 
-        bool endSlice = InvalidateCode(pa, (ulong)size);
-        if (_bus.IsWatchedPage(pa >> Sv39.PageShift))
+        bool endSlice = false;
+        if (ear < 0)
         {
-            _bus.RequestAttention();
-            endSlice = true;
+            endSlice = InvalidateCode(pa, (ulong)size);
+            if (_bus.IsWatchedPage(pa >> Sv39.PageShift))
+            {
+                _bus.RequestAttention();
+                endSlice = true;
+            }
         }
         if (word) Unsafe.WriteUnaligned(p, (uint)result);
         else Unsafe.WriteUnaligned(p, result);
-        FillDataTlb(va, pa, readable, writable);
+        if (ear < 0) FillDataTlb(va, pa, readable, writable);
         RecordAccess(va, pa, size, result, isWrite: true);
 
         if (d->Op is ExecOp.ScW or ExecOp.ScD)

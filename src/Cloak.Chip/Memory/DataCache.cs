@@ -12,6 +12,8 @@ public sealed class CacheStatistics
     public ulong SlowHits { get; internal set; }
     public ulong Misses { get; internal set; }
     public ulong WriteBacks { get; internal set; }
+    /// <summary>Write-backs the encryption unit refused because the line's counters were tampered with.</summary>
+    public ulong WriteBacksRefused { get; internal set; }
     public ulong Evictions { get; internal set; }
 }
 
@@ -132,7 +134,11 @@ internal sealed unsafe class DataCache
         ref var meta = ref _meta[slot];
         if (Dirty[slot] != 0)
         {
-            _meu.WriteBack(meta.PhysicalLine << 6, meta.Context, new ReadOnlySpan<byte>(Data + slot * 64, 64));
+            // Refused only when the line's stored counters no longer match the on-chip root (the OS
+            // changed them). The line is dropped unwritten; since the metadata stays inconsistent with
+            // the root, the owner's next access to the line fails authentication: an integrity fault.
+            if (!_meu.WriteBack(meta.PhysicalLine << 6, meta.Context, new ReadOnlySpan<byte>(Data + slot * 64, 64)))
+                Statistics.WriteBacksRefused++;
             Statistics.WriteBacks++;
             Dirty[slot] = 0;
         }

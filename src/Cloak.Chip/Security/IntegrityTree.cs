@@ -60,6 +60,7 @@ internal sealed class IntegrityTree : IDisposable
         LeafContent(region, leaf, content);
         if (!Verify(region, 0, leaf, content) || !AuthenticateSiblings(region, leaf)) return null;
         ulong next = BinaryPrimitives.ReadUInt64LittleEndian(content[(int)(line % Arity * 8)..]) + 1;
+        if (next >= LineCrypto.CounterLimit) return null; // worn out: a MAC tweak must never repeat
         _store.Page(region, (uint)(line / IntegrityMetadataStore.LinesPerPage), create: true).Counters[line % IntegrityMetadataStore.LinesPerPage] = next;
         BinaryPrimitives.WriteUInt64LittleEndian(content[(int)(line % Arity * 8)..], next);
 

@@ -82,7 +82,7 @@ internal sealed class MemoryEncryptionUnit
             Statistics.MacChecks++;
             ulong expected = _metadata.Page(region, line.LineIndex / IntegrityMetadataStore.LinesPerPage, create: false)
                 .Macs[line.LineIndex % IntegrityMetadataStore.LinesPerPage];
-            if (_keys.Mac(line.KeySlot).Compute(Tweak(line.RegionId, line.LineIndex, counter), ciphertext) != expected)
+            if (_keys.Mac(line.KeySlot).Compute(LineCrypto.MacTweak(line.RegionId, line.LineIndex, counter, line.Instance), ciphertext) != expected)
             {
                 Statistics.MacFailures++;
                 plaintext.Clear();
@@ -121,7 +121,7 @@ internal sealed class MemoryEncryptionUnit
         {
             Statistics.MacWrites++;
             _metadata.Page(region, line.LineIndex / IntegrityMetadataStore.LinesPerPage, create: true)
-                .Macs[line.LineIndex % IntegrityMetadataStore.LinesPerPage] = _keys.Mac(line.KeySlot).Compute(Tweak(line.RegionId, line.LineIndex, counter), ciphertext);
+                .Macs[line.LineIndex % IntegrityMetadataStore.LinesPerPage] = _keys.Mac(line.KeySlot).Compute(LineCrypto.MacTweak(line.RegionId, line.LineIndex, counter, line.Instance), ciphertext);
         }
         _biu.WriteLine(address, ciphertext);
         return true;

@@ -15,6 +15,9 @@
 
 extern int __cloak_encrypted;
 unsigned char *__cloak_bounce;
+/* The end of the protected heap reserve (0 when not protected): sbrk never grows the heap past it,
+ * or the program's heap would silently continue in plain memory the OS can read. */
+uintptr_t __cloak_heap_limit;
 
 void __cloak_protect_process(void);
 
@@ -24,6 +27,7 @@ void __cloak_protect_process(void)
     uintptr_t heap = (uintptr_t)cloak_syscall1(CLOAK_SYS_BRK, 0);
     heap = (heap + 4095) & ~(uintptr_t)4095;
     if (cloak_trp_private((void *)heap, HEAP_RESERVE) != CLOAK_TRP_OK) cloak_exit(126);
+    __cloak_heap_limit = heap + HEAP_RESERVE;
     long bounce = cloak_syscall6(CLOAK_SYS_MMAP, 0, CLOAK_BOUNCE_SIZE, 3, 0x22, -1, 0);
     if (bounce < 0) cloak_exit(126);
     __cloak_bounce = (unsigned char *)bounce;

@@ -141,13 +141,15 @@ _Noreturn void cloak_exit(int code)
 _Noreturn void _exit(int code);
 _Noreturn void _exit(int code) { cloak_exit(code); }
 
-/* malloc's memory: the heap grows with brk. */
+/* malloc's memory: the heap grows with brk (in a protected process, only within its encrypted reserve). */
+extern uintptr_t __cloak_heap_limit;
 void *sbrk(ptrdiff_t increment);
 void *sbrk(ptrdiff_t increment)
 {
     static uintptr_t current;
     if (current == 0) current = (uintptr_t)cloak_syscall1(CLOAK_SYS_BRK, 0);
     uintptr_t wanted = current + (uintptr_t)increment;
+    if (__cloak_heap_limit && wanted > __cloak_heap_limit) return (void *)-1; /* out of protected heap: ENOMEM */
     if ((uintptr_t)cloak_syscall1(CLOAK_SYS_BRK, wanted) != wanted) return (void *)-1;
     uintptr_t old = current;
     current = wanted;

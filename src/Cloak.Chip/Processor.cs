@@ -39,7 +39,7 @@ public sealed class Processor
     /// <summary>True if this chip has the tamper-resistant protection unit (an identity).</summary>
     public bool IsTamperResistant => Protection is not null;
 
-    /// <summary>What the bus carries; attach a tap to see every line (and, while tapped, every uncached access).</summary>
+    /// <summary>What the bus carries; attach a tap to see every line the encryption path moves and, while tapped, every plain data access to DRAM (the hart then runs without its fast paths).</summary>
     public BusInterfaceUnit? BusInterface => Protection?.Bus;
 
     /// <summary>Off-chip integrity metadata (authenticated mode): the adversary may read and write it.</summary>

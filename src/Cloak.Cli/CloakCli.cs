@@ -29,7 +29,8 @@ internal static class CloakCli
         {
             // One line: the most specific error (an unknown token beats "required command was not provided").
             var error = parse.Errors.FirstOrDefault(e => e.Message.Contains("nrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            Console.Error.WriteLine($"cloak: {error.Message.Split('\n')[0].Trim()}");
+            // One line, but whole: "Must be one of:" is followed by the choices on the next lines.
+            Console.Error.WriteLine($"cloak: {string.Join(' ', error.Message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0))}");
             Console.Error.WriteLine("Try 'cloak --help' or 'cloak <command> --help'.");
             return ExitCodes.Usage;
         }

@@ -4,7 +4,8 @@ public enum BusDirection : byte { Read, Write }
 
 /// <summary>
 /// One transfer on the memory bus: a whole cache line moved by the memory encryption path, or a
-/// single uncached access (plain memory) when a tap is attached.
+/// single plain data access to DRAM (IsLine false), reported while a tap is attached. Plain code is
+/// fetched once per decoded page and not reported.
 /// </summary>
 public readonly record struct BusTransfer(ulong Address, BusDirection Direction, byte[] Data, bool IsLine);
 
@@ -28,8 +29,19 @@ public sealed class BusInterfaceUnit(Dram dram)
     public ulong UncachedTransfers { get; private set; }
     public bool Tapped => _taps.Count > 0;
 
-    public void Attach(IBusTap tap) => _taps.Add(tap);
-    public void Detach(IBusTap tap) => _taps.Remove(tap);
+    /// <summary>Raised when the bus goes from untapped to tapped or back (the hart then reports its plain accesses, or stops).</summary>
+    internal event Action<bool>? TappedChanged;
+
+    public void Attach(IBusTap tap)
+    {
+        _taps.Add(tap);
+        if (_taps.Count == 1) TappedChanged?.Invoke(true);
+    }
+
+    public void Detach(IBusTap tap)
+    {
+        if (_taps.Remove(tap) && _taps.Count == 0) TappedChanged?.Invoke(false);
+    }
 
     internal void ReadLine(ulong address, Span<byte> line)
     {
@@ -45,7 +57,7 @@ public sealed class BusInterfaceUnit(Dram dram)
         if (_taps.Count > 0) Notify(new BusTransfer(address, BusDirection.Write, line.ToArray(), true));
     }
 
-    /// <summary>Reports an uncached access the hart made directly (only called while tapped).</summary>
+    /// <summary>Reports a plain (unencrypted) data access the hart made to DRAM (only while tapped: the hart then leaves its fast paths).</summary>
     internal void ObserveUncached(ulong address, BusDirection direction, ReadOnlySpan<byte> data)
     {
         UncachedTransfers++;

@@ -86,6 +86,7 @@ public sealed unsafe partial class Hart
             LoadReservations++;
             _x[d->Rd] = old;
             RecordAccess(va, pa, size, old, isWrite: false);
+            if (ear < 0) ObservePlainAccess(pa, size, old, isWrite: false);
             return StoreOutcome.Done;
         }
 
@@ -121,6 +122,11 @@ public sealed unsafe partial class Hart
         else Unsafe.WriteUnaligned(p, result);
         if (ear < 0) FillDataTlb(va, pa, readable, writable);
         RecordAccess(va, pa, size, result, isWrite: true);
+        if (ear < 0)
+        {
+            ObservePlainAccess(pa, size, old, isWrite: false);
+            ObservePlainAccess(pa, size, result, isWrite: true);
+        }
 
         if (d->Op is ExecOp.ScW or ExecOp.ScD)
         {

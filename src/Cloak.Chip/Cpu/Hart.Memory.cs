@@ -211,6 +211,7 @@ public sealed unsafe partial class Hart
             FillDataTlb(va, pa, readable, writable);
             value = ReadHost(HostPointer(pa), size);
             RecordAccess(va, pa, size, value, isWrite: false);
+            ObservePlainAccess(pa, size, value, isWrite: false);
             return true;
         }
         if ((va & (ulong)(size - 1)) != 0 || !_bus.TryRead(pa, size, out value))
@@ -279,6 +280,7 @@ public sealed unsafe partial class Hart
             FillDataTlb(va, pa, readable, writable);
             WriteHost(HostPointer(pa), size, value);
             RecordAccess(va, pa, size, value, isWrite: true);
+            ObservePlainAccess(pa, size, value, isWrite: true);
             return endSlice ? StoreOutcome.DoneEndSlice : StoreOutcome.Done;
         }
         if ((va & (ulong)(size - 1)) != 0 || !_bus.TryWrite(pa, size, value))

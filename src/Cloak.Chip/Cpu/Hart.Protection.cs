@@ -32,12 +32,28 @@ public sealed unsafe partial class Hart
     /// <summary>Data-cache hits taken on the TLB fast path (the slow path counts the rest).</summary>
     public ulong CacheFastHits => _cacheFastHits;
 
+    private bool _busTapped;
+
+    /// <summary>A plain data access to DRAM, for a bus tap (an attacker on the bus sees plain data as it is).</summary>
+    private void ObservePlainAccess(ulong pa, int size, ulong value, bool isWrite)
+    {
+        if (!_busTapped) return;
+        Span<byte> data = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(data, value);
+        _protection!.Bus.ObserveUncached(pa, isWrite ? Cloak.Chip.Bus.BusDirection.Write : Cloak.Chip.Bus.BusDirection.Read, data[..size]);
+    }
+
     internal void AttachProtection(ProtectionUnit protection)
     {
         _protection = protection;
         _icache = new InstructionCache(protection.Options.InstructionCacheBytes, protection.Options.InstructionCacheWays, InstructionLineEvicted);
         _cacheData = protection.DataCache.Data;
         _cacheDirty = protection.DataCache.Dirty;
+        protection.Bus.TappedChanged += tapped =>
+        {
+            _busTapped = tapped;
+            FastPathEnabled = _tracer is null && !tapped;
+        };
         protection.KeyEvicted += slot =>
         {
             _icache.Invalidate((_, key) => key == slot);

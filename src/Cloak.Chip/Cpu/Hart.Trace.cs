@@ -31,7 +31,7 @@ public sealed unsafe partial class Hart
         set
         {
             _tracer = value;
-            FastPathEnabled = value is null;
+            FastPathEnabled = value is null && !_busTapped;
         }
     }
 

@@ -129,12 +129,14 @@ public sealed unsafe partial class Hart
                 int slot = _protection.Keys.Acquire(programKey);
                 // Each run of a sealed program has its own copy of the image under the same key: its
                 // integrity metadata is kept apart by the context id.
-                if (slot < 0 || ear.TryAdd(new EarEntry { Start = start, Length = size, KeySlot = slot, Kind = RegionKind.Private, Permissions = permissions, RegionId = id, Instance = contextId }, out _) != TrpStatus.Ok)
+                var added = slot < 0 ? TrpStatus.KeyTableFull
+                    : ear.TryAdd(new EarEntry { Start = start, Length = size, KeySlot = slot, Kind = RegionKind.Private, Permissions = permissions, RegionId = id, Instance = contextId }, out _);
+                if (added != TrpStatus.Ok)
                 {
                     if (slot >= 0) _protection.Keys.Release(slot);
                     foreach (var e in ear.Entries) if (e.Valid) _protection.Keys.Release(e.KeySlot);
                     _protection.Contexts.Release(contextId);
-                    return Status(slot < 0 ? TrpStatus.KeyTableFull : TrpStatus.EarFull);
+                    return Status(added);
                 }
                 if (macs.Length > 0)
                 {

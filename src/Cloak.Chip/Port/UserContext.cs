@@ -34,7 +34,7 @@ public sealed class UserContext
     /// <summary>
     /// For a protected process: its registers, pc and EAR state sealed by the chip (opaque to the OS,
     /// which keeps it). Null for a plain process. While it is set, the register file above shows
-    /// only what the chip reveals: a0-a7 at an ecall, zeros otherwise.
+    /// only what the chip reveals: a0-a5 and a7 at an ecall (a system call's arguments and number), zeros otherwise.
     /// </summary>
     public byte[]? SealedState { get; set; }
 

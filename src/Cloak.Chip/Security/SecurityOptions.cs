@@ -43,11 +43,15 @@ public sealed record SecurityOptions
         if (EarEntries is < 4 or > 1024) throw new ArgumentOutOfRangeException(nameof(EarEntries), EarEntries, "EAR entries must be 4-1024");
         if (KeySlots is < 4 or > 4096) throw new ArgumentOutOfRangeException(nameof(KeySlots), KeySlots, "key slots must be 4-4096");
         if (ProtectedContexts is < 1 or > 65536) throw new ArgumentOutOfRangeException(nameof(ProtectedContexts), ProtectedContexts, "protected contexts must be 1-65536");
-        foreach (var (bytes, ways, name) in new[] { (DataCacheBytes, DataCacheWays, "data cache"), (InstructionCacheBytes, InstructionCacheWays, "instruction cache") })
+        foreach (var (bytes, ways, name, bytesName, waysName) in new[]
+                 {
+                     (DataCacheBytes, DataCacheWays, "data cache", nameof(DataCacheBytes), nameof(DataCacheWays)),
+                     (InstructionCacheBytes, InstructionCacheWays, "instruction cache", nameof(InstructionCacheBytes), nameof(InstructionCacheWays)),
+                 })
         {
-            if (!PowerOfTwo(ways) || ways > 64) throw new ArgumentOutOfRangeException(nameof(DataCacheWays), ways, $"{name} ways must be a power of two up to 64");
+            if (!PowerOfTwo(ways) || ways > 64) throw new ArgumentOutOfRangeException(waysName, ways, $"{name} ways must be a power of two up to 64");
             if (!PowerOfTwo(bytes) || bytes < 64 * ways || bytes > 64 << 20)
-                throw new ArgumentOutOfRangeException(nameof(DataCacheBytes), bytes, $"{name} size must be a power of two of at least 64 x ways bytes and at most 64 MiB");
+                throw new ArgumentOutOfRangeException(bytesName, bytes, $"{name} size must be a power of two of at least 64 x ways bytes and at most 64 MiB");
         }
         if (IntegrityNodeCache is < 256 or > 1 << 24) throw new ArgumentOutOfRangeException(nameof(IntegrityNodeCache), IntegrityNodeCache, "integrity node cache must be 256-16M nodes");
     }

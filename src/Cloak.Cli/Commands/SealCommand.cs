@@ -33,7 +33,8 @@ internal static class SealCommand
             }
             catch (SealedImageException e)
             {
-                throw new CliError(ExitCodes.NoInput, e.Message);
+                // A key file that cannot be read is missing input; one that reads but is not a key is bad input.
+                throw new CliError(e.InnerException is IOException or UnauthorizedAccessException ? ExitCodes.NoInput : ExitCodes.BadInput, e.Message);
             }
             byte[] sealedBytes;
             try

@@ -6,6 +6,8 @@ namespace Cloak.Bench;
 
 internal sealed record Sample(TimeSpan Wall, int ExitCode, ulong Instructions, double Mips)
 {
+    /// <summary>Simulated cycles (instructions, wfi waits and the protection hardware's latency model).</summary>
+    public ulong Cycles { get; init; }
     /// <summary>64-byte lines the memory encryption unit decrypted (protected runs only).</summary>
     public ulong LinesDecrypted { get; init; }
     /// <summary>Data cache hits and misses (protected runs only).</summary>
@@ -29,9 +31,11 @@ internal static partial class Measure
         ulong instructions = ulong.Parse(Stat(stderr, "instructions retired"), CultureInfo.InvariantCulture);
         double mips = double.Parse(Stat(stderr, "MIPS"), CultureInfo.InvariantCulture);
         var lines = Regex.Match(stderr, @"cloak: lines decrypted\s+(\d+)");
+        var cycles = Regex.Match(stderr, @"cloak: simulated cycles\s+(\d+)");
         var cache = Regex.Match(stderr, @"cloak: data cache hits/miss\s+(\d+) / (\d+)");
         return new Sample(wall, code, instructions, mips)
         {
+            Cycles = cycles.Success ? ulong.Parse(cycles.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
             LinesDecrypted = lines.Success ? ulong.Parse(lines.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
             CacheHitsMisses = cache.Success
                 ? (ulong.Parse(cache.Groups[1].Value, CultureInfo.InvariantCulture), ulong.Parse(cache.Groups[2].Value, CultureInfo.InvariantCulture))

@@ -46,12 +46,13 @@ internal static class RunCommand
         var icache = new Option<string>("--icache") { Description = "Instruction cache size (64-byte lines).", DefaultValueFactory = _ => "32K", HelpName = "SIZE" };
         var ways = new Option<int>("--cache-ways") { Description = "Associativity of both caches.", DefaultValueFactory = _ => 8, HelpName = "N" };
         var earEntries = new Option<int>("--ear-entries") { Description = "Encrypted attribute registers per process.", DefaultValueFactory = _ => new SecurityOptions().EarEntries, HelpName = "N" };
+        var latency = new Option<string>("--crypto-latency") { Description = "Cycles the protection hardware adds: decrypt,encrypt,mac,node,context (per line decrypted, line encrypted, MAC, counter-tree node, sealed context).", DefaultValueFactory = _ => new CryptoLatency().ToString(), HelpName = "D,E,M,N,C" };
         ramSize.Aliases.Add("--dram");
 
         var command = new Command("run", "Run RISC-V programs: one bare-metal program (semihosting/HTIF), or user processes (linked with libcloak) under the OS model; exit with the program's exit code.")
         {
             programs, stats, trace, maxInstructions, ramSize, ramBase, misaligned, tlbEntries, hostFiles, cmdline, quantum, seed, swap, outputDir,
-            chip, auth, dcache, icache, ways, earEntries,
+            chip, auth, dcache, icache, ways, earEntries, latency,
         };
         command.SetAction(parse =>
         {
@@ -80,6 +81,7 @@ internal static class RunCommand
                     DataCacheWays = parse.GetValue(ways),
                     InstructionCacheWays = parse.GetValue(ways),
                     EarEntries = parse.GetValue(earEntries),
+                    Latency = ParseLatency(parse.GetRequiredValue(latency)),
                 };
                 string? chipKey = parse.GetValue(chip) ?? (File.Exists("chip.key") ? "chip.key" : null);
                 if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))
@@ -216,6 +218,18 @@ internal static class RunCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliError(ExitCodes.NoInput, $"--trace: cannot write '{path}': {e.Message}");
+        }
+    }
+
+    private static CryptoLatency ParseLatency(string text)
+    {
+        try
+        {
+            return CryptoLatency.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new CliError(ExitCodes.Usage, $"--crypto-latency {e.Message}");
         }
     }
 

@@ -53,10 +53,10 @@ public static class LineCryptoMeter
         }
     }
 
-    /// <summary>GB/s for the best of <paramref name="repeat"/> timed runs after one warm-up (JIT, tiering).</summary>
+    /// <summary>GB/s for the best of <paramref name="repeat"/> timed runs after warming up (JIT tiering needs a few calls).</summary>
     private static double Rate(int lines, int repeat, Action work)
     {
-        work();
+        for (int i = 0; i < 3; i++) work();
         double best = double.MaxValue;
         for (int i = 0; i < repeat; i++)
         {

@@ -46,6 +46,8 @@ public sealed record ScenarioOptions
     /// <summary>Live narration (each claim step as it happens); null for none.</summary>
     public TextWriter? Narration { get; init; }
     public ulong RamSize { get; init; } = 64UL << 20;
+    /// <summary>More adversaries to attach after the attack's own (passive observers in tests, say).</summary>
+    public IReadOnlyList<Adversary> Observers { get; init; } = [];
     public int Seed { get; init; } = 1;
 }
 
@@ -125,6 +127,7 @@ public static class ShareScenario
         var views = new ViewObserver();
         machine.Attach(views);
         var (attack, describe) = Arm(machine, options);
+        foreach (var observer in options.Observers) machine.Attach(observer);
 
         string method = options.Method.ToString().ToLowerInvariant();
         string[] extra = options.Signed ? ["signed"] : [];

@@ -22,28 +22,49 @@ public sealed class IntegrityMetadataStore
         public readonly ulong[] Macs = new ulong[LinesPerPage];
     }
 
-
-    private readonly Dictionary<(IntegrityRegion Region, uint Page), PageRecord> _pages = [];
-    private readonly Dictionary<(IntegrityRegion Region, int Level, ulong Index), ulong> _nodes = [];
-
-    internal PageRecord Page(IntegrityRegion region, uint page, bool create)
+    /// <summary>The 8 sibling nodes under one parent, stored together (a bit per node that has been written).</summary>
+    internal sealed class NodeGroup
     {
-        if (_pages.TryGetValue((region, page), out var record)) return record;
+        public readonly ulong[] Hashes = new ulong[8];
+        public byte Present;
+    }
+
+    /// <summary>Everything kept for one region: counter/MAC pages and, per tree level, node groups by parent index.</summary>
+    internal sealed class RegionRecord
+    {
+        public readonly Dictionary<uint, PageRecord> Pages = [];
+        public readonly Dictionary<ulong, NodeGroup>[] Groups = [.. Enumerable.Range(0, IntegrityTree.Levels).Select(_ => new Dictionary<ulong, NodeGroup>())];
+    }
+
+    private readonly Dictionary<IntegrityRegion, RegionRecord> _regions = [];
+
+    internal RegionRecord? Region(IntegrityRegion region, bool create)
+    {
+        if (_regions.TryGetValue(region, out var record) || !create) return record;
+        record = new RegionRecord();
+        _regions[region] = record;
+        return record;
+    }
+
+    internal PageRecord Page(IntegrityRegion region, uint page, bool create) =>
+        Page(Region(region, create), page, create);
+
+    internal static PageRecord Page(RegionRecord? region, uint page, bool create)
+    {
+        if (region is null) return Empty;
+        if (region.Pages.TryGetValue(page, out var record)) return record;
         if (!create) return Empty;
         record = new PageRecord();
-        _pages[(region, page)] = record;
+        region.Pages[page] = record;
         return record;
     }
 
     private static readonly PageRecord Empty = new();
 
-    internal bool TryNode(IntegrityRegion region, int level, ulong index, out ulong hash) => _nodes.TryGetValue((region, level, index), out hash);
-    internal void SetNode(IntegrityRegion region, int level, ulong index, ulong hash) => _nodes[(region, level, index)] = hash;
-
     // ---- the adversary's view: everything is addressable by region and line number ----------------
 
     /// <summary>Regions that have metadata.</summary>
-    public IReadOnlyList<IntegrityRegion> Regions => [.. _pages.Keys.Select(k => k.Region).Distinct()];
+    public IReadOnlyList<IntegrityRegion> Regions => [.. _regions.Where(r => r.Value.Pages.Count > 0).Select(r => r.Key)];
 
     public ulong ReadCounter(IntegrityRegion region, ulong line) =>
         Page(region, (uint)(line / LinesPerPage), create: false).Counters[line % LinesPerPage];
@@ -71,10 +92,31 @@ public sealed class IntegrityMetadataStore
         snapshot.Macs.CopyTo(record.Macs, 0);
     }
 
-    /// <summary>Overwrites every stored tree node of a region with the given values (for tree-replay attacks).</summary>
-    public IReadOnlyDictionary<(int Level, ulong Index), ulong> Nodes(IntegrityRegion region) =>
-        _nodes.Where(n => n.Key.Region == region).ToDictionary(n => (n.Key.Level, n.Key.Index), n => n.Value);
+    /// <summary>Every stored tree node of a region, by level and index (for tree-replay attacks: capture now, write back later).</summary>
+    public IReadOnlyDictionary<(int Level, ulong Index), ulong> Nodes(IntegrityRegion region)
+    {
+        var nodes = new Dictionary<(int, ulong), ulong>();
+        if (Region(region, create: false) is not { } record) return nodes;
+        for (int level = 0; level < record.Groups.Length; level++)
+            foreach (var (parent, group) in record.Groups[level])
+                for (int i = 0; i < 8; i++)
+                    if ((group.Present & (1 << i)) != 0) nodes[(level, parent * 8 + (ulong)i)] = group.Hashes[i];
+        return nodes;
+    }
 
-    public void WriteNode(IntegrityRegion region, int level, ulong index, ulong hash) =>
-        _nodes[(region, level, index)] = hash;
+    /// <summary>Overwrites one stored tree node.</summary>
+    public void WriteNode(IntegrityRegion region, int level, ulong index, ulong hash)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(level);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(level, IntegrityTree.Levels);
+        WriteNode(Region(region, create: true)!, level, index, hash);
+    }
+
+    internal static void WriteNode(RegionRecord region, int level, ulong index, ulong hash)
+    {
+        var groups = region.Groups[level];
+        if (!groups.TryGetValue(index / 8, out var group)) groups[index / 8] = group = new NodeGroup();
+        group.Hashes[index % 8] = hash;
+        group.Present |= (byte)(1 << (int)(index % 8));
+    }
 }

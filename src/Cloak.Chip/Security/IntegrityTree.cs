@@ -6,10 +6,11 @@ namespace Cloak.Chip.Security;
 /// <summary>
 /// Counter integrity for the authenticated memory mode: a Merkle tree of arity 8 per region over the
 /// per-line write counters (a Bonsai-style counter tree). Level 0 nodes hash 8 counters, every level
-/// above hashes 8 child hashes; 11 levels cover 2^32 lines. Nodes live off chip in the
-/// <see cref="IntegrityMetadataStore"/>; the root of each region and a bounded cache of verified
-/// nodes live on chip. Threat: an adversary who rolls a counter back (to replay an old line and its
-/// old MAC) must change a node, which the on-chip root exposes.
+/// above hashes 8 child hashes; 11 levels cover 2^32 lines, and the one node of the top level is the
+/// region's root. Nodes live off chip in the <see cref="IntegrityMetadataStore"/>, in groups of the 8
+/// children of one parent; the root of each region and a bounded cache of verified groups live on
+/// chip. Threat: an adversary who rolls a counter back (to replay an old line and its old MAC) must
+/// change a node, which the on-chip root exposes.
 /// Node hash = CBC-MAC under a chip key, tweaked by the level (position is fixed by the parent).
 /// </summary>
 internal sealed class IntegrityTree : IDisposable
@@ -17,18 +18,26 @@ internal sealed class IntegrityTree : IDisposable
     public const int Arity = 8;
     public const int Levels = 11;
 
+    /// <summary>What the chip keeps of one region: its root and the node groups it has verified, per level by parent index.</summary>
+    private sealed class RegionState(IntegrityMetadataStore.RegionRecord store)
+    {
+        public readonly IntegrityMetadataStore.RegionRecord Store = store;
+        public ulong? Root;
+        public readonly Dictionary<ulong, ulong[]>[] Trusted = [.. Enumerable.Range(0, Levels - 1).Select(_ => new Dictionary<ulong, ulong[]>())];
+    }
+
     private readonly IntegrityMetadataStore _store;
     private readonly LineMac _hash;
     private readonly ulong[] _emptyHash = new ulong[Levels];
-    private readonly Dictionary<IntegrityRegion, ulong> _roots = [];
-    private readonly Dictionary<(IntegrityRegion, int, ulong), ulong> _verified = [];
-    private readonly int _cacheCapacity;
+    private readonly Dictionary<IntegrityRegion, RegionState> _regions = [];
+    private readonly int _groupCapacity;
+    private int _trustedGroups;
 
     public IntegrityTree(IntegrityMetadataStore store, ReadOnlySpan<byte> chipKey, int cacheCapacity)
     {
         _store = store;
         _hash = new LineMac(chipKey);
-        _cacheCapacity = cacheCapacity;
+        _groupCapacity = Math.Max(Levels * 2, cacheCapacity / Arity);
         Span<byte> children = stackalloc byte[64];
         children.Clear();
         for (int level = 0; level < Levels; level++)
@@ -45,132 +54,139 @@ internal sealed class IntegrityTree : IDisposable
     /// <summary>The authentic counter of <paramref name="line"/>, or null if the stored counters do not match the root.</summary>
     public ulong? Counter(IntegrityRegion region, ulong line)
     {
-        Span<byte> content = stackalloc byte[64];
-        LeafContent(region, line / Arity, content);
-        bool ok = Verify(region, 0, line / Arity, content);
+        var state = State(region);
+        Span<ulong> counters = stackalloc ulong[Arity];
+        LeafCounters(state, line / Arity, counters);
+        NodeVerifications++;
+        bool ok = Verify(state, 0, line / Arity, HashOf(0, counters));
         TrimCache();
-        return ok ? BinaryPrimitives.ReadUInt64LittleEndian(content[(int)(line % Arity * 8)..]) : null;
+        return ok ? counters[(int)(line % Arity)] : null;
     }
 
     /// <summary>Increments the counter of a line after checking the path; returns the new value, or null on a mismatch.</summary>
     public ulong? Increment(IntegrityRegion region, ulong line)
     {
-        Span<byte> content = stackalloc byte[64];
+        var state = State(region);
         ulong leaf = line / Arity;
-        LeafContent(region, leaf, content);
-        if (!Verify(region, 0, leaf, content) || !AuthenticateSiblings(region, leaf)) return null;
-        ulong next = BinaryPrimitives.ReadUInt64LittleEndian(content[(int)(line % Arity * 8)..]) + 1;
+        Span<ulong> content = stackalloc ulong[Arity];
+        LeafCounters(state, leaf, content);
+        NodeVerifications++;
+        if (!Verify(state, 0, leaf, HashOf(0, content)) || !AuthenticatePath(state, leaf)) return null;
+        ulong next = content[(int)(line % Arity)] + 1;
         if (next >= LineCrypto.CounterLimit) return null; // worn out: a MAC tweak must never repeat
-        _store.Page(region, (uint)(line / IntegrityMetadataStore.LinesPerPage), create: true).Counters[line % IntegrityMetadataStore.LinesPerPage] = next;
-        BinaryPrimitives.WriteUInt64LittleEndian(content[(int)(line % Arity * 8)..], next);
+        IntegrityMetadataStore.Page(state.Store, (uint)(line / IntegrityMetadataStore.LinesPerPage), create: true).Counters[line % IntegrityMetadataStore.LinesPerPage] = next;
+        content[(int)(line % Arity)] = next;
 
-        // Recompute the path up to the root; siblings come from the verified cache (filled by Verify).
-        ulong hash = Hash(0, content);
+        // Recompute the path to the root; every sibling group on it is trusted (AuthenticatePath).
+        ulong hash = HashOf(0, content);
         ulong index = leaf;
-        for (int level = 0; level < Levels; level++)
+        for (int level = 0; ; level++, index /= Arity)
         {
-            _store.SetNode(region, level, index, hash);
-            Remember(region, level, index, hash);
             NodeUpdates++;
-            if (level == Levels - 1) break;
-            ulong parent = index / Arity;
-            for (ulong i = 0; i < Arity; i++)
+            IntegrityMetadataStore.WriteNode(state.Store, level, index, hash);
+            if (level == Levels - 1)
             {
-                ulong child = parent * Arity + i;
-                ulong h = child == index ? hash : Trusted(region, level, child) ?? throw new InvalidOperationException("sibling not verified");
-                BinaryPrimitives.WriteUInt64LittleEndian(content[(int)(8 * i)..], h);
+                state.Root = hash;
+                break;
             }
-            hash = Hash(level + 1, content);
-            index = parent;
+            ulong[] group = state.Trusted[level][index / Arity];
+            group[index % Arity] = hash;
+            hash = HashOf(level + 1, group);
         }
-        _roots[region] = hash;
         TrimCache();
         return next;
     }
 
     /// <summary>
-    /// Makes every sibling on the path from a leaf to the root trusted, so the path can be
-    /// recomputed after an update. Verify stops climbing at the first node the cache already
-    /// trusts, and the cache may since have dropped that node's siblings or the nodes above it:
-    /// those are re-read from the store and authenticated against their parents here.
+    /// Checks that node (<paramref name="level"/>, <paramref name="index"/>) has <paramref name="hash"/>:
+    /// against the chip's trusted copy if it has one, else by hashing it with its stored siblings into
+    /// its parent and checking that, up to the first trusted node or the root. Every group it
+    /// authenticates on the way is cached as trusted.
     /// </summary>
-    private bool AuthenticateSiblings(IntegrityRegion region, ulong leaf)
+    private bool Verify(RegionState state, int level, ulong index, ulong hash)
     {
-        Span<byte> parentContent = stackalloc byte[64];
-        ulong index = leaf;
-        for (int level = 0; level < Levels - 1; level++, index /= Arity)
-        {
-            ulong parent = index / Arity;
-            bool complete = true;
-            for (ulong i = 0; i < Arity; i++)
-            {
-                ulong child = parent * Arity + i;
-                ulong? trusted = Trusted(region, level, child);
-                complete &= trusted is not null;
-                BinaryPrimitives.WriteUInt64LittleEndian(parentContent[(int)(8 * i)..], trusted ?? Stored(region, level, child));
-            }
-            if (complete && Trusted(region, level + 1, parent) is not null) continue;
-            if (!Verify(region, level + 1, parent, parentContent)) return false;
-            for (ulong i = 0; i < Arity; i++)
-                Remember(region, level, parent * Arity + i, BinaryPrimitives.ReadUInt64LittleEndian(parentContent[(int)(8 * i)..]));
-            if (Trusted(region, level + 1, parent) is null) Remember(region, level + 1, parent, Hash(level + 1, parentContent));
-        }
+        if (Trusted(state, level, index) is { } known) return known == hash;
+        // Not trusted, so below the top level (the top node is always known: the root).
+        ulong parent = index / Arity;
+        var children = new ulong[Arity];
+        StoredGroup(state, level, parent, children);
+        children[index % Arity] = hash;
+        NodeVerifications++;
+        if (!Verify(state, level + 1, parent, HashOf(level + 1, children))) return false;
+        state.Trusted[level][parent] = children;
+        _trustedGroups++;
         return true;
     }
 
     /// <summary>
-    /// Checks a node's content against its parent, climbing until a verified node or the root, and
-    /// caches every node it authenticated (the node and, through the parent, all its siblings).
+    /// Makes the sibling group of every node on the path from <paramref name="leaf"/> to the root
+    /// trusted. Verify stops at the first node the chip already trusts, and the cache may have dropped
+    /// the groups above it: those are read from the store and authenticated here.
     /// </summary>
-    private bool Verify(IntegrityRegion region, int level, ulong index, ReadOnlySpan<byte> content)
+    private bool AuthenticatePath(RegionState state, ulong leaf)
     {
-        ulong hash = Hash(level, content);
-        NodeVerifications++;
-        if (Trusted(region, level, index) is { } known) return known == hash;
-        if (level == Levels - 1)
+        ulong index = leaf;
+        for (int level = 0; level < Levels - 1; level++, index /= Arity)
         {
-            ulong root = _roots.TryGetValue(region, out ulong r) ? r : _emptyHash[Levels - 1];
-            if (root != hash) return false;
-            Remember(region, level, index, hash);
-            return true;
+            ulong parent = index / Arity;
+            // The path node's group at this level is trusted (Verify, or the previous step).
+            ulong[] group = state.Trusted[level][parent];
+            if (Trusted(state, level + 1, parent) is not null) continue; // consistent by construction
+            NodeVerifications++;
+            if (!Verify(state, level + 1, parent, HashOf(level + 1, group))) return false;
         }
-        ulong parent = index / Arity;
-        Span<byte> parentContent = stackalloc byte[64];
-        for (ulong i = 0; i < Arity; i++)
-        {
-            ulong child = parent * Arity + i;
-            ulong h = child == index ? hash : Stored(region, level, child);
-            BinaryPrimitives.WriteUInt64LittleEndian(parentContent[(int)(8 * i)..], h);
-        }
-        if (!Verify(region, level + 1, parent, parentContent)) return false;
-        for (ulong i = 0; i < Arity; i++)
-            Remember(region, level, parent * Arity + i, BinaryPrimitives.ReadUInt64LittleEndian(parentContent[(int)(8 * i)..]));
         return true;
     }
 
-    private void LeafContent(IntegrityRegion region, ulong leaf, Span<byte> content)
+    private RegionState State(IntegrityRegion region)
     {
-        var page = _store.Page(region, (uint)(leaf * Arity / IntegrityMetadataStore.LinesPerPage), create: false);
-        int first = (int)(leaf * Arity % IntegrityMetadataStore.LinesPerPage);
-        for (int i = 0; i < Arity; i++) BinaryPrimitives.WriteUInt64LittleEndian(content[(8 * i)..], page.Counters[first + i]);
+        if (_regions.TryGetValue(region, out var state)) return state;
+        state = new RegionState(_store.Region(region, create: true)!);
+        _regions[region] = state;
+        return state;
     }
 
-    private ulong Stored(IntegrityRegion region, int level, ulong index) =>
-        _store.TryNode(region, level, index, out ulong h) ? h : _emptyHash[level];
+    private ulong? Trusted(RegionState state, int level, ulong index)
+    {
+        if (level == Levels - 1) return index == 0 ? state.Root ?? _emptyHash[Levels - 1] : null;
+        return state.Trusted[level].TryGetValue(index / Arity, out var group) ? group[index % Arity] : null;
+    }
 
-    private ulong? Trusted(IntegrityRegion region, int level, ulong index) =>
-        _verified.TryGetValue((region, level, index), out ulong h) ? h : null;
+    private void StoredGroup(RegionState state, int level, ulong parent, Span<ulong> children)
+    {
+        if (!state.Store.Groups[level].TryGetValue(parent, out var group))
+        {
+            children.Fill(_emptyHash[level]);
+            return;
+        }
+        for (int i = 0; i < Arity; i++) children[i] = (group.Present & (1 << i)) != 0 ? group.Hashes[i] : _emptyHash[level];
+    }
 
-    private void Remember(IntegrityRegion region, int level, ulong index, ulong hash) => _verified[(region, level, index)] = hash;
+    private static void LeafCounters(RegionState state, ulong leaf, Span<ulong> counters)
+    {
+        var page = IntegrityMetadataStore.Page(state.Store, (uint)(leaf * Arity / IntegrityMetadataStore.LinesPerPage), create: false);
+        page.Counters.AsSpan((int)(leaf * Arity % IntegrityMetadataStore.LinesPerPage), Arity).CopyTo(counters);
+    }
 
+    /// <summary>Keeps the verified groups within capacity, dropping the lowest levels first (the upper ones serve every path).</summary>
     private void TrimCache()
     {
-        if (_verified.Count <= _cacheCapacity) return;
-        // Drop the oldest half (insertion order); the roots always stay.
-        foreach (var key in _verified.Keys.Take(_verified.Count - _cacheCapacity / 2).ToList()) _verified.Remove(key);
+        if (_trustedGroups <= _groupCapacity) return;
+        for (int level = 0; level < Levels - 1 && _trustedGroups > _groupCapacity / 2; level++)
+            foreach (var state in _regions.Values)
+            {
+                _trustedGroups -= state.Trusted[level].Count;
+                state.Trusted[level].Clear();
+                if (_trustedGroups <= _groupCapacity / 2) break;
+            }
     }
 
-    private ulong Hash(int level, ReadOnlySpan<byte> content) => _hash.Compute((UInt128)(uint)level << 64, content);
+    private ulong HashOf(int level, ReadOnlySpan<ulong> content)
+    {
+        Span<byte> bytes = stackalloc byte[64];
+        for (int i = 0; i < Arity; i++) BinaryPrimitives.WriteUInt64LittleEndian(bytes[(8 * i)..], content[i]);
+        return _hash.Compute((UInt128)(uint)level << 64, bytes);
+    }
 
     public void Dispose() => _hash.Dispose();
 }

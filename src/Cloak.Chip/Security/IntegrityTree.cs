@@ -6,8 +6,11 @@ namespace Cloak.Chip.Security;
 /// <summary>
 /// Counter integrity for the authenticated memory mode: a Merkle tree of arity 8 per region over the
 /// per-line write counters (a Bonsai-style counter tree). Level 0 nodes hash 8 counters, every level
-/// above hashes 8 child hashes; 11 levels cover 2^32 lines, and the one node of the top level is the
-/// region's root. Nodes live off chip in the <see cref="IntegrityMetadataStore"/>, in groups of the 8
+/// above hashes 8 child hashes. The tree is only as tall as the lines written so far need: the chip
+/// keeps each region's top level and the hash of its one node there (the root); lines beyond the
+/// leaves it covers were never written, so their counters must read 0. A write beyond grows the tree
+/// (the old root becomes child 0 of a new top), up to 11 levels for 2^32 lines. A small region thus
+/// costs a few hashes per write-back instead of eleven. Nodes live off chip in the <see cref="IntegrityMetadataStore"/>, in groups of the 8
 /// children of one parent; the root of each region and a bounded cache of verified groups live on
 /// chip. Threat: an adversary who rolls a counter back (to replay an old line and its old MAC) must
 /// change a node, which the on-chip root exposes.
@@ -22,7 +25,9 @@ internal sealed class IntegrityTree : IDisposable
     private sealed class RegionState(IntegrityMetadataStore.RegionRecord store)
     {
         public readonly IntegrityMetadataStore.RegionRecord Store = store;
-        public ulong? Root;
+        /// <summary>The top level: its node 0 covers leaves [0, 8^Top).</summary>
+        public int Top;
+        public ulong Root;
         public readonly Dictionary<ulong, ulong[]>[] Trusted = [.. Enumerable.Range(0, Levels - 1).Select(_ => new Dictionary<ulong, ulong[]>())];
     }
 
@@ -57,6 +62,8 @@ internal sealed class IntegrityTree : IDisposable
         var state = State(region);
         Span<ulong> counters = stackalloc ulong[Arity];
         LeafCounters(state, line / Arity, counters);
+        // Beyond the tree: never written by the chip, so every counter there must still be 0.
+        if (!Covers(state, line / Arity)) return counters.ContainsAnyExcept(0UL) ? null : 0;
         NodeVerifications++;
         bool ok = Verify(state, 0, line / Arity, HashOf(0, counters));
         TrimCache();
@@ -70,6 +77,11 @@ internal sealed class IntegrityTree : IDisposable
         ulong leaf = line / Arity;
         Span<ulong> content = stackalloc ulong[Arity];
         LeafCounters(state, leaf, content);
+        if (!Covers(state, leaf))
+        {
+            if (content.ContainsAnyExcept(0UL)) return null;
+            Grow(state, leaf);
+        }
         NodeVerifications++;
         if (!Verify(state, 0, leaf, HashOf(0, content)) || !AuthenticatePath(state, leaf)) return null;
         ulong next = content[(int)(line % Arity)] + 1;
@@ -84,7 +96,7 @@ internal sealed class IntegrityTree : IDisposable
         {
             NodeUpdates++;
             IntegrityMetadataStore.WriteNode(state.Store, level, index, hash);
-            if (level == Levels - 1)
+            if (level == state.Top)
             {
                 state.Root = hash;
                 break;
@@ -126,7 +138,7 @@ internal sealed class IntegrityTree : IDisposable
     private bool AuthenticatePath(RegionState state, ulong leaf)
     {
         ulong index = leaf;
-        for (int level = 0; level < Levels - 1; level++, index /= Arity)
+        for (int level = 0; level < state.Top; level++, index /= Arity)
         {
             ulong parent = index / Arity;
             // The path node's group at this level is trusted (Verify, or the previous step).
@@ -138,17 +150,39 @@ internal sealed class IntegrityTree : IDisposable
         return true;
     }
 
+    private static bool Covers(RegionState state, ulong leaf) => state.Top >= Levels - 1 || leaf >> (3 * state.Top) == 0;
+
+    /// <summary>
+    /// Raises the top until it covers <paramref name="leaf"/>: each time, the old top node becomes
+    /// child 0 of a new top node whose other children are empty (nothing was written under them).
+    /// </summary>
+    private void Grow(RegionState state, ulong leaf)
+    {
+        while (!Covers(state, leaf))
+        {
+            var group = new ulong[Arity];
+            group.AsSpan().Fill(_emptyHash[state.Top]);
+            group[0] = state.Root;
+            IntegrityMetadataStore.WriteNode(state.Store, state.Top, 0, state.Root);
+            if (state.Trusted[state.Top].TryAdd(0, group)) _trustedGroups++;
+            else state.Trusted[state.Top][0] = group;
+            NodeUpdates++;
+            state.Root = HashOf(state.Top + 1, group);
+            state.Top++;
+        }
+    }
+
     private RegionState State(IntegrityRegion region)
     {
         if (_regions.TryGetValue(region, out var state)) return state;
-        state = new RegionState(_store.Region(region, create: true)!);
+        state = new RegionState(_store.Region(region, create: true)!) { Root = _emptyHash[0] };
         _regions[region] = state;
         return state;
     }
 
     private ulong? Trusted(RegionState state, int level, ulong index)
     {
-        if (level == Levels - 1) return index == 0 ? state.Root ?? _emptyHash[Levels - 1] : null;
+        if (level == state.Top) return index == 0 ? state.Root : null;
         return state.Trusted[level].TryGetValue(index / Arity, out var group) ? group[index % Arity] : null;
     }
 

@@ -87,4 +87,35 @@ public sealed class IntegrityTreeTests
         Assert.Equal(0UL, tree.Counter(sameIdOtherInstance, 5));
         Assert.Equal(0UL, tree.Counter(sameIdOtherKey, 5));
     }
+
+    [Fact]
+    public void A_counter_forged_for_a_line_beyond_everything_written_so_far_is_rejected()
+    {
+        // The tree only covers the lines written so far; beyond them every counter must still be 0.
+        var store = new IntegrityMetadataStore();
+        using var tree = new IntegrityTree(store, ChipKey, cacheCapacity: 1024);
+        tree.Increment(RegionA, 3);
+
+        store.WriteCounter(RegionA, 1_000_000, 7);
+
+        Assert.Null(tree.Counter(RegionA, 1_000_000));
+        Assert.Null(tree.Increment(RegionA, 1_000_000));
+        Assert.Equal(1UL, tree.Counter(RegionA, 3));
+    }
+
+    [Fact]
+    public void Counters_written_before_the_tree_grows_keep_their_values_after_it_grows()
+    {
+        using var tree = new IntegrityTree(new IntegrityMetadataStore(), ChipKey, cacheCapacity: 64);
+        tree.Increment(RegionA, 0);
+        tree.Increment(RegionA, 9);
+        tree.Increment(RegionA, 9);
+
+        tree.Increment(RegionA, (1UL << 31) + 5); // the far end: the tree grows to its full height
+
+        Assert.Equal(1UL, tree.Counter(RegionA, 0));
+        Assert.Equal(2UL, tree.Counter(RegionA, 9));
+        Assert.Equal(1UL, tree.Counter(RegionA, (1UL << 31) + 5));
+        Assert.Equal(0UL, tree.Counter(RegionA, 12345));
+    }
 }

@@ -10,10 +10,11 @@ namespace Cloak.Chip.Security;
 /// keeps each region's top level and the hash of its one node there (the root); lines beyond the
 /// leaves it covers were never written, so their counters must read 0. A write beyond grows the tree
 /// (the old root becomes child 0 of a new top), up to 11 levels for 2^32 lines. A small region thus
-/// costs a few hashes per write-back instead of eleven. Nodes live off chip in the <see cref="IntegrityMetadataStore"/>, in groups of the 8
-/// children of one parent; the root of each region and a bounded cache of verified groups live on
-/// chip. Threat: an adversary who rolls a counter back (to replay an old line and its old MAC) must
-/// change a node, which the on-chip root exposes.
+/// costs a few hashes per write-back instead of eleven. Nodes live off chip in the
+/// <see cref="IntegrityMetadataStore"/>, in groups of the 8 children of one parent; the root of each
+/// region and a bounded cache of verified groups live on chip. Threat: an adversary who rolls a
+/// counter back (to replay an old line and its old MAC) must change a node, which the on-chip root
+/// exposes.
 /// Node hash = CBC-MAC under a chip key, tweaked by the level (position is fixed by the parent).
 /// </summary>
 internal sealed class IntegrityTree : IDisposable

@@ -126,7 +126,7 @@ public static class ShareScenario
 
         var views = new ViewObserver();
         machine.Attach(views);
-        var (attack, describe) = Arm(machine, options);
+        var describe = Arm(machine, options);
         foreach (var observer in options.Observers) machine.Attach(observer);
 
         string method = options.Method.ToString().ToLowerInvariant();
@@ -144,8 +144,7 @@ public static class ShareScenario
         var texts = outputs.ToDictionary(o => o.Key, o => o.Value.ToString());
         // M5 removes the last client, which then tries the re-keyed region with its old key.
         int? removed = options.Method == ShareMethod.M5 ? lastClient : null;
-        var (verdict, explanation) = Judge(options, run, texts, describe(run), removed);
-        _ = attack;
+        var (verdict, explanation) = Judge(options, run, texts, describe(), removed);
         return new ScenarioResult(verdict, explanation, run.Processes, texts, views.Views, run) { Setup = setup };
     }
 
@@ -175,7 +174,7 @@ public static class ShareScenario
     }
 
     /// <summary>Attaches the adversary for the attack; returns a function describing what it achieved.</summary>
-    private static (Adversary? Adversary, Func<OsRunOutcome, (bool Succeeded, bool Detected, string Text)> Describe) Arm(OsMachine machine, ScenarioOptions options)
+    private static Func<(bool Succeeded, string Text)> Arm(OsMachine machine, ScenarioOptions options)
     {
         switch (options.Attack)
         {
@@ -185,13 +184,13 @@ public static class ShareScenario
                 var bus = new BusRecorder();
                 machine.Attach(snoop);
                 machine.Processor.BusInterface!.Attach(bus);
-                return (snoop, _ =>
+                return () =>
                 {
                     int seen = snoop.Find(Marker).Count, onBus = bus.Containing(Marker).Count;
-                    return (seen + onBus > 0, false, seen + onBus > 0
+                    return (seen + onBus > 0, seen + onBus > 0
                         ? $"snoop: the shared plaintext appeared {seen} times in DRAM/swap/messages and {onBus} times on the bus"
                         : $"snoop: {snoop.Snapshots} DRAM snapshots ({snoop.DistinctPages} distinct pages), swap, every message and {bus.Transfers} bus transfers searched for \"SECRET record\": never seen");
-                });
+                };
             }
             case Attack.Mitm:
             {
@@ -199,50 +198,50 @@ public static class ShareScenario
                 machine.Attach(mitm);
                 // The OS tries its stolen keys while the processes still map the region: on every message
                 // it relays (the owner's "filled" signals among them), until it reads a record.
-                (bool, bool, string)? stolen = null;
+                (bool Succeeded, string Text)? stolen = null;
                 machine.Attach(new MessageProbe(() =>
                 {
-                    if (stolen is { Item1: true }) return;
+                    if (stolen is { Succeeded: true }) return;
                     stolen = StolenPlaintext(machine, mitm, options);
                 }));
-                return (mitm, _ => stolen ?? (false, false, "mitm: no exchange happened"));
+                return () => stolen ?? (false, "mitm: no exchange happened");
             }
             case Attack.Remap:
             {
                 var remap = new RemapAdversary("client", "spy", 0x30_0000_0000, [Kernel.Memory.AreaKind.Shared]);
                 machine.Attach(remap);
-                return (remap, _ => (false, false, $"remap: the OS mapped {remap.PagesMapped} frames of client 1's shared region into a spy process"));
+                return () => (false, $"remap: the OS mapped {remap.PagesMapped} frames of client 1's shared region into a spy process");
             }
             case Attack.Tamper or Attack.Replay:
             {
                 var tamper = new SharedRegionTamper(options.Attack == Attack.Tamper ? SharedRegionTamper.Mode.Flip : SharedRegionTamper.Mode.Replay,
                     options.Authenticated ? machine.Processor.IntegrityMetadata : null);
                 machine.Attach(tamper);
-                return (tamper, _ => (false, false, options.Attack == Attack.Tamper
+                return () => (false, options.Attack == Attack.Tamper
                     ? "tamper: the OS flipped a bit of the shared region in DRAM after round 1"
-                    : "replay: the OS put back round 1's ciphertext of the shared region (and its counters and MACs) after round 2"));
+                    : "replay: the OS put back round 1's ciphertext of the shared region (and its counters and MACs) after round 2");
             }
             case Attack.Context:
             {
                 var tamper = new ContextTamper("client");
                 machine.Attach(tamper);
-                return (tamper, _ => (false, false, tamper.VictimPid is { } pid
+                return () => (false, tamper.VictimPid is { } pid
                     ? $"context: the OS flipped a bit of the saved context of client process {pid} during the protocol"
-                    : "context: the OS found no client context to change"));
+                    : "context: the OS found no client context to change");
             }
             default:
-                return (null, _ => (false, false, "no attack"));
+                return () => (false, "no attack");
         }
     }
 
     /// <summary>With the keys a man in the middle got, reads the shared records straight out of DRAM.</summary>
-    private static (bool, bool, string) StolenPlaintext(OsMachine machine, KeyExchangeMitm mitm, ScenarioOptions options)
+    private static (bool Succeeded, string Text) StolenPlaintext(OsMachine machine, KeyExchangeMitm mitm, ScenarioOptions options)
     {
         var owner = machine.Kernel.Processes.FirstOrDefault(p => p.Name == "owner");
-        if (owner is null) return (false, false, "mitm: the owner is gone");
+        if (owner is null) return (false, "mitm: the owner is gone");
         var stolen = mitm.StolenKeys;
-        if (mitm.PublicKeysReplaced == 0) return (false, false, "mitm: no key exchange crossed the OS (the key was provisioned inside the sealed images), so it had nothing to replace");
-        if (stolen.Count == 0) return (false, false, $"mitm: the OS replaced {mitm.PublicKeysReplaced} public key(s), but no exchange completed with keys it knows");
+        if (mitm.PublicKeysReplaced == 0) return (false, "mitm: no key exchange crossed the OS (the key was provisioned inside the sealed images), so it had nothing to replace");
+        if (stolen.Count == 0) return (false, $"mitm: the OS replaced {mitm.PublicKeysReplaced} public key(s), but no exchange completed with keys it knows");
         byte[]? plaintext = null;
         if (options.Method is ShareMethod.M2 && mitm.Announcements.TryGetValue("share.1", out var region))
         {
@@ -262,12 +261,12 @@ public static class ShareScenario
                     ? $", read the common key out of the owner's notification regions and re-encrypted {mitm.NotificationsRelayed} of them for the clients,"
                     : ", read the common key out of the owner's notification regions (authenticated memory kept it from forging the clients' copies, so they never got the key),"
                 : "";
-            return (true, false, $"mitm: the OS replaced both public keys, holds the {stolen.Count} key(s) the processes derived{relay} and decrypted the shared region from DRAM: \"{text}\"");
+            return (true, $"mitm: the OS replaced both public keys, holds the {stolen.Count} key(s) the processes derived{relay} and decrypted the shared region from DRAM: \"{text}\"");
         }
-        return (false, false, $"mitm: the OS replaced the public keys of {stolen.Count} exchange(s) but could not read the shared data");
+        return (false, $"mitm: the OS replaced the public keys of {stolen.Count} exchange(s) but could not read the shared data");
     }
 
-    private static (Verdict, string) Judge(ScenarioOptions options, OsRunOutcome run, Dictionary<int, string> outputs, (bool Succeeded, bool Detected, string Text) attack, int? removedClient)
+    private static (Verdict, string) Judge(ScenarioOptions options, OsRunOutcome run, Dictionary<int, string> outputs, (bool Succeeded, string Text) attack, int? removedClient)
     {
         string all = string.Join('\n', outputs.Values);
         // In authenticated mode the client M5 removed is stopped by an integrity fault when it reads

@@ -2,6 +2,7 @@ using Cloak.Chip.Bus;
 using Cloak.Chip.Bus.Devices;
 using Cloak.Chip.Cpu;
 using Cloak.Chip.Security;
+using Cloak.Platform;
 
 namespace Cloak.Chip;
 
@@ -25,13 +26,13 @@ public sealed class Processor
         Bus.Attach(options.ClintBase, Clint);
         if (options.Identity is not null)
         {
-            if (!Security.Crypto.CryptoSelfTest.Run()) throw new InvalidOperationException("the chip's cryptography failed its power-on self test");
+            if (!Crypto.CryptoSelfTest.Run()) throw new InvalidOperationException("the chip's cryptography failed its power-on self test");
             Protection = new ProtectionUnit(options.Identity, options.Security, Dram);
             hart.AttachProtection(Protection);
             // External masters see DRAM as if the caches were written back (and dropped before they write).
             Dram.Coherence = (address, length, isWrite) => Protection.DataCache.Flush(address, length, invalidate: isWrite);
         }
-        Port = new OsPort(this);
+        _port = new ChipPort(this);
     }
 
     internal ProtectionUnit? Protection { get; }
@@ -69,8 +70,15 @@ public sealed class Processor
     public Clint Clint { get; }
     public Hart Hart { get; }
 
-    /// <summary>The door an operating system uses: run user contexts, program the timer, touch DRAM.</summary>
-    public OsPort Port { get; }
+    private readonly ChipPort _port;
+
+    /// <summary>
+    /// The door an operating system uses: run user contexts, program the timer, touch DRAM. This is
+    /// the only thing to hand an OS model or an adversary; the processor itself stays with the host.
+    /// </summary>
+    public OsPort Port => Options.Hart.HostHandlesTraps
+        ? _port
+        : throw new InvalidOperationException("an OS model handles traps itself: build the processor with HartOptions.HostHandlesTraps = true to get its OsPort");
 
     /// <summary>Nominal clock: the CLINT timebase is 10 MHz at the default divider of 10 cycles per tick.</summary>
     public ulong ClockHz => 10_000_000 * Options.Hart.CyclesPerTimerTick;

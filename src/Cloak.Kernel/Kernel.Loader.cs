@@ -4,6 +4,7 @@ using Cloak.Elf;
 using Cloak.Isa;
 using Cloak.Kernel.Adversaries;
 using Cloak.Kernel.Memory;
+using Cloak.Sealing;
 
 namespace Cloak.Kernel;
 
@@ -21,9 +22,9 @@ public sealed partial class Kernel
     private const ulong AtNull = 0, AtPageSize = 6, AtEntry = 9, AtRandom = 25;
 
     /// <summary>A registered program: a plain ELF or a sealed image.</summary>
-    private sealed record ProgramImage(ElfImage? Elf, Chip.Security.SealedImage? Sealed);
+    private sealed record ProgramImage(ElfImage? Elf, SealedImage? Sealed);
 
-    private static void ValidateSealedImage(string name, Chip.Security.SealedImage image)
+    private static void ValidateSealedImage(string name, SealedImage image)
     {
         foreach (var r in image.Regions)
             if (r.Start < 0x1000 || r.End > MmapBase / 2)
@@ -113,13 +114,13 @@ public sealed partial class Kernel
     /// exits with its status if the chip refuses), and the plain header followed by the MAC table.
     /// The image pages are made resident up front, since trp.enter reads them all.
     /// </summary>
-    private ulong MapSealedImage(Process process, string name, Chip.Security.SealedImage image)
+    private ulong MapSealedImage(Process process, string name, SealedImage image)
     {
         foreach (var region in image.Regions)
         {
-            var protection = (region.Permissions.HasFlag(Chip.Security.RegionPermissions.Read) ? Protection.Read : 0) |
-                (region.Permissions.HasFlag(Chip.Security.RegionPermissions.Write) ? Protection.Write : 0) |
-                (region.Permissions.HasFlag(Chip.Security.RegionPermissions.Execute) ? Protection.Execute : 0);
+            var protection = (region.Permissions.HasFlag(RegionPermissions.Read) ? Protection.Read : 0) |
+                (region.Permissions.HasFlag(RegionPermissions.Write) ? Protection.Write : 0) |
+                (region.Permissions.HasFlag(RegionPermissions.Execute) ? Protection.Execute : 0);
             MapImageArea(process, name, region.Start, region.End, image.Ciphertext(region).ToArray(), protection | Protection.Read);
         }
         uint[] stub =
@@ -136,7 +137,7 @@ public sealed partial class Kernel
         ulong end = SealedLoaderBase + 4096 + (((ulong)plainParts.Length + 0xFFF) & ~0xFFFUL);
         MapImageArea(process, name, SealedLoaderBase + 4096, end, plainParts, Protection.Read);
         foreach (var region in image.Regions)
-            for (ulong va = region.Start; va < region.End; va += 4096) process.Memory.HandleFault(va, Cloak.Chip.Memory.AccessType.Load);
+            for (ulong va = region.Start; va < region.End; va += 4096) process.Memory.HandleFault(va, AccessType.Load);
         return image.Entry;
     }
 

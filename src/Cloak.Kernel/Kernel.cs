@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using Cloak.Chip;
-using Cloak.Chip.Cpu;
-using Cloak.Chip.Memory;
 using Cloak.Elf;
+using Cloak.Isa;
 using Cloak.Kernel.Adversaries;
 using Cloak.Kernel.Ipc;
 using Cloak.Kernel.Memory;
+using Cloak.Platform;
+using Cloak.Sealing;
 
 namespace Cloak.Kernel;
 
@@ -32,12 +32,11 @@ public sealed partial class Kernel
     private ulong _contextSwitches, _syscalls, _timerInterrupts, _instructions;
     private Process? _lastRun;
 
-    public Kernel(Processor processor, KernelOptions options)
+    public Kernel(OsPort port, KernelOptions options)
     {
+        ArgumentNullException.ThrowIfNull(port);
         options.Validate();
-        if (!processor.Options.Hart.HostHandlesTraps)
-            throw new ArgumentException("the kernel model handles traps itself: build the processor with HartOptions.HostHandlesTraps = true");
-        _port = processor.Port;
+        _port = port;
         _options = options;
         _random = new Random(options.Seed);
         Swap = new SwapStore(options.SwapSlots);
@@ -69,7 +68,7 @@ public sealed partial class Kernel
     }
 
     /// <summary>Makes a sealed (encrypted) program available by name; it runs protected on a chip it was sealed for.</summary>
-    public void Register(string name, Chip.Security.SealedImage image)
+    public void Register(string name, SealedImage image)
     {
         ValidateSealedImage(name, image);
         _programs[name] = new ProgramImage(null, image);
@@ -251,11 +250,11 @@ public sealed partial class Kernel
 
     internal void KillByAdversary(Process process, string reason) => Terminate(process, 128 + 9, reason);
 
-    private static string Describe(Chip.Security.ContextRefusal refusal) => refusal switch
+    private static string Describe(ContextRefusal refusal) => refusal switch
     {
-        Chip.Security.ContextRefusal.Stale => "an older version of it: replayed",
-        Chip.Security.ContextRefusal.ForeignAddressSpace => "it belongs to another address space",
-        Chip.Security.ContextRefusal.Tampered => "it was modified",
+        ContextRefusal.Stale => "an older version of it: replayed",
+        ContextRefusal.ForeignAddressSpace => "it belongs to another address space",
+        ContextRefusal.Tampered => "it was modified",
         _ => "the chip does not know it",
     };
 
@@ -266,12 +265,12 @@ public sealed partial class Kernel
         if (process.SealedImage && !process.Context.IsProtected && killReason is null)
         {
             // The loader stub exits with trp.enter's status when the chip refuses the image.
-            killReason = "the chip refused the sealed image: " + (Chip.Security.TrpStatus)exitCode switch
+            killReason = "the chip refused the sealed image: " + (TrpStatus)exitCode switch
             {
-                Chip.Security.TrpStatus.WrongChip => "it was sealed for another chip",
-                Chip.Security.TrpStatus.BadImage => "it is corrupted, truncated or spliced (its key does not authenticate)",
-                Chip.Security.TrpStatus.ContextTableFull => "the chip tracks too many protected processes",
-                Chip.Security.TrpStatus.KeyTableFull or Chip.Security.TrpStatus.EarFull => "the chip has no room for its keys",
+                TrpStatus.WrongChip => "it was sealed for another chip",
+                TrpStatus.BadImage => "it is corrupted, truncated or spliced (its key does not authenticate)",
+                TrpStatus.ContextTableFull => "the chip tracks too many protected processes",
+                TrpStatus.KeyTableFull or TrpStatus.EarFull => "the chip has no room for its keys",
                 var other => $"status {(int)other}",
             };
             exitCode = 128 + 4;

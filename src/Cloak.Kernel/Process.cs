@@ -1,6 +1,6 @@
-using Cloak.Chip;
 using Cloak.Kernel.Ipc;
 using Cloak.Kernel.Memory;
+using Cloak.Platform;
 
 namespace Cloak.Kernel;
 

@@ -1,5 +1,4 @@
 using Cloak.Chip.Cpu;
-using Cloak.Chip.Memory;
 using Cloak.Chip.Tests.Support;
 using Cloak.Isa;
 

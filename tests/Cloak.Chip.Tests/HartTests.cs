@@ -3,6 +3,7 @@ using Cloak.Chip.Bus.Devices;
 using Cloak.Chip.Cpu;
 using Cloak.Chip.Tests.Support;
 using Cloak.Isa;
+using Cloak.Platform;
 
 namespace Cloak.Chip.Tests;
 
@@ -64,7 +65,7 @@ public class HartTests
         m.SetCsr(CsrAddress.Mie, Hart.InterruptMti);
         m.SetCsr(CsrAddress.Mscratch, 5);
         m.SetCsr(CsrAddress.Mcounteren, 7);
-        m.SetCsr(CsrAddress.Satp, Cloak.Chip.Memory.Sv39.MakeSatp(0x80080));
+        m.SetCsr(CsrAddress.Satp, Sv39.MakeSatp(0x80080));
         m.SetCsr(CsrAddress.Mstatus, Hart.MstatusMie | Hart.MstatusMprv | Hart.MstatusTw);
         m.EnterUserMode(TestMachine.CodeBase);
 

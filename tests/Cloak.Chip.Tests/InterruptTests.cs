@@ -2,6 +2,7 @@ using Cloak.Chip.Bus.Devices;
 using Cloak.Chip.Cpu;
 using Cloak.Chip.Tests.Support;
 using Cloak.Isa;
+using Cloak.Platform;
 
 namespace Cloak.Chip.Tests;
 
@@ -275,7 +276,7 @@ public class InterruptTests
     [Fact]
     public void A_machine_without_a_clint_still_counts_time_in_cycles()
     {
-        var dram = new Cloak.Chip.Bus.Dram(TestMachine.RamBase, 0x1_0000);
+        var dram = new Dram(TestMachine.RamBase, 0x1_0000);
         var hart = new Hart(new Cloak.Chip.Bus.SystemBus(dram), null, TestMachine.DefaultOptions);
         dram.Write(TestMachine.RamBase, TestMachine.Assemble(TestMachine.RamBase, [.. Counting(30), "csrrs a1,time,zero", "wfi"]));
         hart.Pc = TestMachine.RamBase;

@@ -1,4 +1,3 @@
-using Cloak.Chip.Cpu;
 using Cloak.Chip.Tests.Support;
 using Cloak.Isa;
 

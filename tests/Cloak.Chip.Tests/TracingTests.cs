@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Cloak.Chip.Cpu;
-using Cloak.Chip.Memory;
 using Cloak.Chip.Tests.Support;
 using Cloak.Isa;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Cloak.Attacks;
 using Cloak.Kernel.Adversaries;
 using Cloak.Kernel.Tests.Support;
 

@@ -1,4 +1,4 @@
-using Cloak.Chip.Bus;
+using Cloak.Platform;
 using Cloak.Security.Tests.Support;
 
 namespace Cloak.Security.Tests;

@@ -1,5 +1,5 @@
-using Cloak.Chip.Bus;
 using Cloak.Chip.Security;
+using Cloak.Platform;
 
 namespace Cloak.Security.Tests;
 

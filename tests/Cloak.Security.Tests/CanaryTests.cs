@@ -1,5 +1,5 @@
+using Cloak.Attacks;
 using Cloak.Chip.Security;
-using Cloak.Kernel.Adversaries;
 using Cloak.Security.Tests.Support;
 
 namespace Cloak.Security.Tests;
@@ -18,7 +18,7 @@ public class CanaryTests
     private static readonly (string Name, ulong Word)[] RegisterWords =
         [("register canary low", Canaries.RegisterLow), ("register canary high", Canaries.RegisterHigh)];
 
-    private sealed record Observers(SnoopAdversary Snoop, SavedContextWatcher Contexts, BusRecorder? Bus, SwapFrameWatcher HeapSwaps, ScenarioResult Result);
+    private sealed record Observers(SnoopAdversary Snoop, SavedContextWatcher Contexts, PatternBusTap? Bus, SwapFrameWatcher HeapSwaps, ScenarioResult Result);
 
     private static Observers RunCanary(bool sealed_, MemoryProtectionMode mode)
     {
@@ -38,10 +38,10 @@ public class CanaryTests
         scenario.Attach(snoop);
         scenario.Attach(contexts);
         scenario.Attach(heapSwaps);
-        BusRecorder? bus = null;
+        PatternBusTap? bus = null;
         if (sealed_)
         {
-            bus = new BusRecorder(Canaries.All);
+            bus = new PatternBusTap(Canaries.All);
             scenario.Bus.Attach(bus);
         }
         scenario.Start("canary");

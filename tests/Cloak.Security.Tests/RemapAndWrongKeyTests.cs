@@ -1,8 +1,8 @@
 using System.Text;
-using Cloak.Chip.Bus;
 using Cloak.Chip.Security;
 using Cloak.Kernel.Adversaries;
 using Cloak.Kernel.Memory;
+using Cloak.Platform;
 using Cloak.Security.Tests.Support;
 
 namespace Cloak.Security.Tests;
@@ -73,14 +73,14 @@ public class RemapAndWrongKeyTests
         }
     }
 
-    private static (ScenarioResult Result, BusRecorder Bus, ulong SharedFrame) RunWrongKey(MemoryProtectionMode mode)
+    private static (ScenarioResult Result, PatternBusTap Bus, ulong SharedFrame) RunWrongKey(MemoryProtectionMode mode)
     {
         var scenario = new Scenario(new ScenarioOptions { Mode = mode });
         scenario.AddSealed("shared_key", "writer");
         scenario.AddSealedImage("reader", Guest.Seal(Guest.Secure("shared_key"), scenario.Identity!));
         var frames = new SharedFrameRecorder("writer");
         scenario.Attach(frames);
-        var bus = new BusRecorder([("shared canary", "<shared-canary!>"u8.ToArray())]);
+        var bus = new PatternBusTap([("shared canary", "<shared-canary!>"u8.ToArray())]);
         scenario.Bus.Attach(bus);
         scenario.Start("writer", "writer");
         scenario.Start("reader", "reader");

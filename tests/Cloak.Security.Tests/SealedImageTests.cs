@@ -1,5 +1,6 @@
 using Cloak.Chip.Security;
 using Cloak.Elf;
+using Cloak.Sealing;
 using Cloak.Security.Tests.Support;
 
 namespace Cloak.Security.Tests;
@@ -108,21 +109,21 @@ public class SealedImageTests
 
     private static (int Offset, byte Mask) Where(string field, SealedImage image)
     {
-        const int entry0 = SealedImage.FixedHeaderSize, entry1 = SealedImage.FixedHeaderSize + SealedImage.RegionEntrySize;
+        const int entry0 = SealedImageHeader.FixedHeaderSize, entry1 = SealedImageHeader.FixedHeaderSize + SealedImageHeader.RegionEntrySize;
         return field switch
         {
             "magic" => (0, 0x01),
-            "format version" => (SealedImage.OffVersion, 0x01),
-            "flags" => (SealedImage.OffFlags, 0x01),
-            "header length" => (SealedImage.OffHeaderLength, 0x01),
-            "chip fingerprint" => (SealedImage.OffFingerprint + 5, 0x01),
-            "ephemeral public key" => (SealedImage.OffEphemeral + 20, 0x01),
-            "wrapped program key" => (SealedImage.OffWrappedKey + 3, 0x01),
-            "wrapped key tag" => (SealedImage.OffWrappedKey + 40, 0x01),
-            "entry point" => (SealedImage.OffEntry, 0x02),
-            "region count" => (SealedImage.OffRegionCount, 0x01),
-            "MAC table offset" => (SealedImage.OffMacTableOffset, 0x08),
-            "MAC table length" => (SealedImage.OffMacTableLength, 0x08),
+            "format version" => (SealedImageHeader.OffVersion, 0x01),
+            "flags" => (SealedImageHeader.OffFlags, 0x01),
+            "header length" => (SealedImageHeader.OffHeaderLength, 0x01),
+            "chip fingerprint" => (SealedImageHeader.OffFingerprint + 5, 0x01),
+            "ephemeral public key" => (SealedImageHeader.OffEphemeral + 20, 0x01),
+            "wrapped program key" => (SealedImageHeader.OffWrappedKey + 3, 0x01),
+            "wrapped key tag" => (SealedImageHeader.OffWrappedKey + 40, 0x01),
+            "entry point" => (SealedImageHeader.OffEntry, 0x02),
+            "region count" => (SealedImageHeader.OffRegionCount, 0x01),
+            "MAC table offset" => (SealedImageHeader.OffMacTableOffset, 0x08),
+            "MAC table length" => (SealedImageHeader.OffMacTableLength, 0x08),
             "region 0 start" => (entry0 + 1, 0x10),
             "region 0 size" => (entry0 + 8 + 1, 0x10),
             "region 0 file offset" => (entry0 + 16, 0x01),
@@ -187,7 +188,7 @@ public class SealedImageTests
         var chip = ChipIdentity.Generate();
         byte[] bytes = Guest.SealBytes(Hello, chip.PublicKey);
         var image = SealedImage.Parse(bytes);
-        bytes[image.HeaderLength - SealedImage.DigestSize + 4] ^= 0x01;
+        bytes[image.HeaderLength - SealedImageHeader.DigestSize + 4] ^= 0x01;
 
         AssertRefused(Outcome(bytes, chip: chip), "the stored digest");
     }
@@ -210,12 +211,12 @@ public class SealedImageTests
         if (withItsRegionEntry)
         {
             // The donor's region id and ciphertext hash too, so the region table agrees with the ciphertext.
-            donor.AsSpan(SealedImage.FixedHeaderSize + 24, 4).CopyTo(target.AsSpan(SealedImage.FixedHeaderSize + 24));
-            donor.AsSpan(SealedImage.FixedHeaderSize + 32, 32).CopyTo(target.AsSpan(SealedImage.FixedHeaderSize + 32));
+            donor.AsSpan(SealedImageHeader.FixedHeaderSize + 24, 4).CopyTo(target.AsSpan(SealedImageHeader.FixedHeaderSize + 24));
+            donor.AsSpan(SealedImageHeader.FixedHeaderSize + 32, 32).CopyTo(target.AsSpan(SealedImageHeader.FixedHeaderSize + 32));
             // And the stored digest recomputed (anyone can: it hashes public fields), so only the chip's
             // binding of the wrapped key to the digest stands in the way.
             int headerLength = targetImage.HeaderLength;
-            SealedImage.ComputeDigest(target.AsSpan(0, headerLength)).CopyTo(target.AsSpan(headerLength - SealedImage.DigestSize));
+            SealedImage.ComputeDigest(target.AsSpan(0, headerLength)).CopyTo(target.AsSpan(headerLength - SealedImageHeader.DigestSize));
         }
 
         string outcome = Outcome(target, chip: chip);

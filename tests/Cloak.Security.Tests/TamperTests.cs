@@ -1,5 +1,7 @@
+using Cloak.Attacks;
 using Cloak.Chip.Security;
 using Cloak.Kernel.Adversaries;
+using Cloak.Sealing;
 using Cloak.Security.Tests.Support;
 
 namespace Cloak.Security.Tests;

@@ -30,7 +30,7 @@ public class IsaConformanceTests
         var run = program.Run();
 
         Assert.True(run.Outcome.End == RunEnd.GuestFault, run.Describe());
-        Assert.Equal(Chip.Cpu.TrapCause.Breakpoint, run.Outcome.Fault!.Value.Cause);
+        Assert.Equal(Isa.TrapCause.Breakpoint, run.Outcome.Fault!.Value.Cause);
         Assert.Equal(0UL, run.Outcome.Fault.Value.Tval);
     }
 

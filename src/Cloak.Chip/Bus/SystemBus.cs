@@ -1,3 +1,4 @@
+using Cloak.Platform;
 namespace Cloak.Chip.Bus;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
-using Cloak.Chip.Memory;
-using Cloak.Chip.Security;
+using Cloak.Isa;
 
 namespace Cloak.Chip.Cpu;
 
@@ -85,7 +84,7 @@ public sealed unsafe partial class Hart
             _reservationValid = true;
             LoadReservations++;
             _x[d->Rd] = old;
-            RecordAccess(va, pa, size, old, isWrite: false);
+            RecordAccess(va, pa, size, old, isWrite: false, onChip: ear >= 0);
             if (ear < 0) ObservePlainAccess(pa, size, old, isWrite: false);
             return StoreOutcome.Done;
         }
@@ -121,7 +120,7 @@ public sealed unsafe partial class Hart
         if (word) Unsafe.WriteUnaligned(p, (uint)result);
         else Unsafe.WriteUnaligned(p, result);
         if (ear < 0) FillDataTlb(va, pa, readable, writable);
-        RecordAccess(va, pa, size, result, isWrite: true);
+        RecordAccess(va, pa, size, result, isWrite: true, onChip: ear >= 0);
         if (ear < 0)
         {
             ObservePlainAccess(pa, size, old, isWrite: false);

@@ -1,4 +1,3 @@
-using Cloak.Chip.Memory;
 using Cloak.Isa;
 
 namespace Cloak.Chip.Cpu;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Cloak.Chip.Memory;
+using Cloak.Isa;
 
 namespace Cloak.Chip.Cpu;
 
@@ -125,7 +126,7 @@ public sealed unsafe partial class Hart
             return true;
         }
         PageWalks++;
-        var result = Sv39.Walk(_bus.Dram, _satp, va, access, userMode: true, out _);
+        var result = PageTableWalker.Walk(_bus.Dram, _satp, va, access, userMode: true, out _);
         if (!result.Ok)
         {
             pa = 0;
@@ -381,7 +382,7 @@ public sealed unsafe partial class Hart
         if (_protectedState is not null)
         {
             int ear = ProtectedRegion(pc);
-            if (ear < 0 || (_protectedState.Ear[ear].Permissions & Security.RegionPermissions.Execute) == 0)
+            if (ear < 0 || (_protectedState.Ear[ear].Permissions & RegionPermissions.Execute) == 0)
             {
                 _pendingTrap = new Trap(TrapCause.InstructionAccessFault, pc);
                 return null;

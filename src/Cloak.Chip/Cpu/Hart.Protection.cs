@@ -1,6 +1,7 @@
 using Cloak.Chip.Memory;
 using Cloak.Chip.Security;
 using Cloak.Isa;
+using Cloak.Platform;
 
 namespace Cloak.Chip.Cpu;
 
@@ -40,7 +41,7 @@ public sealed unsafe partial class Hart
         if (!_busTapped) return;
         Span<byte> data = stackalloc byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(data, value);
-        _protection!.Bus.ObserveUncached(pa, isWrite ? Cloak.Chip.Bus.BusDirection.Write : Cloak.Chip.Bus.BusDirection.Read, data[..size]);
+        _protection!.Bus.ObserveUncached(pa, isWrite ? BusDirection.Write : BusDirection.Read, data[..size]);
     }
 
     internal void AttachProtection(ProtectionUnit protection)
@@ -102,7 +103,7 @@ public sealed unsafe partial class Hart
         if (slot < 0) return IntegrityFault(va);
         value = ReadHost(_cacheData + slot * 64 + (int)(pa & 63), size);
         FillCachedTlb(va, pa, entry, readable, writable);
-        RecordAccess(va, pa, size, value, isWrite: false);
+        RecordAccess(va, pa, size, value, isWrite: false, onChip: true);
         return true;
     }
 
@@ -134,7 +135,7 @@ public sealed unsafe partial class Hart
         WriteHost(_cacheData + slot * 64 + (int)(pa & 63), size, value);
         _cacheDirty[slot] = 1;
         FillCachedTlb(va, pa, entry, readable, writable);
-        RecordAccess(va, pa, size, value, isWrite: true);
+        RecordAccess(va, pa, size, value, isWrite: true, onChip: true);
         return StoreOutcome.Done;
     }
 

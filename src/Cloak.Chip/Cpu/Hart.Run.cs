@@ -1,3 +1,4 @@
+using Cloak.Isa;
 namespace Cloak.Chip.Cpu;
 
 /// <summary>
@@ -85,7 +86,12 @@ public sealed unsafe partial class Hart
     {
         bool noHandler = !_options.HostHandlesTraps && (_mtvec & ~3UL) == 0;
         TakeTrap(trap);
-        Tracer?.TrapTaken(trap, _mepc);
+        if (_tracer is not null)
+        {
+            // A protected context's pc and an illegal instruction's bits stay on chip.
+            if (_protectedState is null) _tracer.TrapTaken(trap, _mepc);
+            else _tracer.TrapTaken(trap.Cause == TrapCause.IllegalInstruction ? trap with { Tval = 0 } : trap, 0);
+        }
         if (_options.HostHandlesTraps) return StopReason.Trap;
         return noHandler ? StopReason.UnhandledTrap : null;
     }

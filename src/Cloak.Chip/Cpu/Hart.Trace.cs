@@ -5,14 +5,24 @@ namespace Cloak.Chip.Cpu;
 /// <summary>A data memory access made by a retired instruction.</summary>
 public readonly record struct MemoryAccess(ulong VirtualAddress, ulong PhysicalAddress, int Size, ulong Value, bool IsWrite);
 
-/// <summary>One retired instruction as a commit log shows it (in the spirit of Spike's --log-commits).</summary>
+/// <summary>
+/// One retired instruction as a commit log shows it (in the spirit of Spike's --log-commits). For an
+/// instruction of a protected context (<see cref="Protected"/>) the chip reports only what leaves it:
+/// pc, bits, the register written and the addresses of on-chip (EAR) accesses stay hidden (zero); the
+/// accesses listed are the plain ones, which cross the bus anyway (physical address and value only).
+/// </summary>
 public readonly record struct RetiredInstruction(
-    ulong Pc, uint Bits, Privilege Privilege, int Rd, ulong RdValue, IReadOnlyList<MemoryAccess> Accesses);
+    ulong Pc, uint Bits, Privilege Privilege, int Rd, ulong RdValue, IReadOnlyList<MemoryAccess> Accesses, bool Protected = false);
 
-/// <summary>Receives every retired instruction and every trap while attached to a hart.</summary>
+/// <summary>
+/// Receives every retired instruction and every trap while attached to a hart. A host-side power
+/// (<see cref="Processor.Hart"/>): an OS model never holds the hart. Even so it sees no plaintext of a
+/// protected context (SPEC 2.3: no debugger reads a protected program).
+/// </summary>
 public interface IInstructionTracer
 {
     void Retired(in RetiredInstruction instruction);
+    /// <summary>A trap taken at <paramref name="pc"/> (0 and a hidden tval when a protected context trapped).</summary>
     void TrapTaken(Trap trap, ulong pc);
 }
 
@@ -24,6 +34,7 @@ public sealed unsafe partial class Hart
 {
     private IInstructionTracer? _tracer;
     private readonly List<MemoryAccess> _accesses = [];
+    private readonly List<MemoryAccess> _plainAccesses = [];
 
     public IInstructionTracer? Tracer
     {
@@ -35,9 +46,13 @@ public sealed unsafe partial class Hart
         }
     }
 
-    private void RecordAccess(ulong va, ulong pa, int size, ulong value, bool isWrite)
+    /// <summary>Notes a data access for the trace; <paramref name="onChip"/>: it was served from a protected region (its value never leaves the chip).</summary>
+    private void RecordAccess(ulong va, ulong pa, int size, ulong value, bool isWrite, bool onChip = false)
     {
-        if (_tracer is not null) _accesses.Add(new MemoryAccess(va, pa, size, value, isWrite));
+        if (_tracer is null) return;
+        _accesses.Add(new MemoryAccess(va, pa, size, value, isWrite));
+        // What a protected context's trace may show: plain accesses as the bus carries them.
+        if (!onChip) _plainAccesses.Add(new MemoryAccess(0, pa, size, value, isWrite));
     }
 
     private RunResult RunTraced(long maxInstructions)
@@ -56,6 +71,8 @@ public sealed unsafe partial class Hart
             var decoded = TryFetchInstruction(pc, out uint bits) ? Decoder.Decode(bits) : default;
             _pendingTrap = saved;
             _accesses.Clear();
+            _plainAccesses.Clear();
+            bool wasProtected = _protectedState is not null;
 
             var exit = RunSlice(1);
             retired += (long)_sliceRetired;
@@ -64,8 +81,15 @@ public sealed unsafe partial class Hart
             _sliceRetired = 0;
             if (didRetire)
             {
-                int rd = decoded.IsLegal ? decoded.Rd : 0;
-                _tracer!.Retired(new RetiredInstruction(pc, bits, privilege, rd, GetRegister(rd), [.. _accesses]));
+                if (wasProtected)
+                {
+                    _tracer!.Retired(new RetiredInstruction(0, 0, privilege, 0, 0, [.. _plainAccesses], Protected: true));
+                }
+                else
+                {
+                    int rd = decoded.IsLegal ? decoded.Rd : 0;
+                    _tracer!.Retired(new RetiredInstruction(pc, bits, privilege, rd, rd is > 0 and < 32 ? _x[rd] : 0, [.. _accesses]));
+                }
             }
 
             switch (exit)

@@ -1,3 +1,4 @@
+using Cloak.Isa;
 namespace Cloak.Chip.Cpu;
 
 /// <summary>
@@ -50,6 +51,13 @@ public sealed unsafe partial class Hart
         FlushDataTlb();
         _pc = _mepc;
         return _mepc;
+    }
+
+    /// <summary>Clears mepc and mtval after a protected context's trap has been sealed away (they held its pc and possibly its instruction bits).</summary>
+    internal void ScrubTrapState()
+    {
+        _mepc = _mtval = 0;
+        if (LastTrap is { Cause: TrapCause.IllegalInstruction } last) LastTrap = last with { Tval = 0 };
     }
 
     /// <summary>Executes the effect of mret on behalf of a host trap handler (the OS model).</summary>

@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Cloak.Chip.Memory;
 using Cloak.Chip.Security;
-using Cloak.Chip.Security.Crypto;
+using Cloak.Crypto;
+using Cloak.Isa;
+using Cloak.Platform;
+using Cloak.Sealing;
 
 namespace Cloak.Chip.Cpu;
 
@@ -17,7 +19,6 @@ namespace Cloak.Chip.Cpu;
 public sealed unsafe partial class Hart
 {
     private const int MaxTrpMessage = 64 * 1024;
-    private static readonly byte[] KeyWrapLabel = "cloak program key"u8.ToArray();
 
     /// <summary>Runs one TRP instruction at <see cref="_pc"/>; false when it trapped (recorded in <see cref="_pendingTrap"/>).</summary>
     private bool ExecuteTrp(DecodedOp* d)
@@ -72,59 +73,47 @@ public sealed unsafe partial class Hart
     private bool Enter(ulong header)
     {
         if (_protectedState is not null) return Status(TrpStatus.AlreadyProtected);
-        Span<byte> fixedPart = stackalloc byte[SealedImage.FixedHeaderSize];
+        Span<byte> fixedPart = stackalloc byte[SealedImageHeader.FixedHeaderSize];
         if (!ReadPlain(header, fixedPart)) return false;
-        if (!fixedPart[..8].SequenceEqual(SealedImage.Magic) ||
-            BinaryPrimitives.ReadUInt16LittleEndian(fixedPart[SealedImage.OffVersion..]) != SealedImage.FormatVersion)
-            return Status(TrpStatus.BadImage);
-        uint regionCount = BinaryPrimitives.ReadUInt32LittleEndian(fixedPart[SealedImage.OffRegionCount..]);
-        uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(fixedPart[SealedImage.OffHeaderLength..]);
-        if (regionCount is 0 or > 64 || headerLength != SealedImage.FixedHeaderSize + regionCount * SealedImage.RegionEntrySize + SealedImage.DigestSize)
-            return Status(TrpStatus.BadImage);
-        if (!fixedPart.Slice(SealedImage.OffFingerprint, 32).SequenceEqual(_protection!.Identity.Fingerprint))
-            return Status(TrpStatus.WrongChip);
+        if (!SealedImageHeader.TryReadLength(fixedPart, out int headerLength, out _)) return Status(TrpStatus.BadImage);
         var bytes = new byte[headerLength];
         if (!ReadPlain(header, bytes)) return false;
+        if (!SealedImageHeader.TryRead(bytes, out var image, out _)) return Status(TrpStatus.BadImage);
+        if (!image.ChipFingerprint.SequenceEqual(_protection!.Identity.Fingerprint)) return Status(TrpStatus.WrongChip);
 
         // Every region's ciphertext must be what the image describes.
-        var regions = new List<(ulong Start, ulong Size, uint Id, RegionPermissions Permissions)>();
-        ulong lines = 0;
-        for (int i = 0; i < regionCount; i++)
+        var regions = new List<SealedRegionEntry>(image.RegionCount);
+        for (int i = 0; i < image.RegionCount; i++)
         {
-            var r = bytes.AsSpan(SealedImage.FixedHeaderSize + i * SealedImage.RegionEntrySize, SealedImage.RegionEntrySize);
-            ulong start = BinaryPrimitives.ReadUInt64LittleEndian(r), size = BinaryPrimitives.ReadUInt64LittleEndian(r[8..]);
-            if ((start & 0xFFF) != 0 || size == 0 || (size & 0xFFF) != 0 || size > 1UL << 30 || start + size < start) return Status(TrpStatus.BadImage);
-            var ciphertext = new byte[size];
-            if (!ReadPlain(start, ciphertext)) return false;
-            if (!SHA256.HashData(ciphertext).AsSpan().SequenceEqual(r[32..64])) return Status(TrpStatus.BadImage);
-            regions.Add((start, size, BinaryPrimitives.ReadUInt32LittleEndian(r[24..]), (RegionPermissions)r[28]));
-            lines += size / 64;
+            var r = image.Region(i);
+            var ciphertext = new byte[r.Size];
+            if (!ReadPlain(r.Start, ciphertext)) return false;
+            if (!SHA256.HashData(ciphertext).AsSpan().SequenceEqual(image.CiphertextHash(i))) return Status(TrpStatus.BadImage);
+            regions.Add(r);
         }
-        ulong entry = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(SealedImage.OffEntry));
-        if (!regions.Any(r => r.Permissions.HasFlag(RegionPermissions.Execute) && entry >= r.Start && entry < r.Start + r.Size))
-            return Status(TrpStatus.BadImage);
+        ulong entry = image.Entry;
         byte[] macs = [];
         if (_protection.Encryption.Mode == MemoryProtectionMode.Authenticated)
         {
-            macs = new byte[lines * 8];
-            if (!ReadPlain(header + headerLength, macs)) return false;
+            macs = new byte[image.TotalLines * 8];
+            if (!ReadPlain(header + (ulong)headerLength, macs)) return false;
         }
 
         // Unwrap the program key, bound to the digest of everything above.
-        byte[] digest = SealedImage.ComputeDigest(bytes);
+        byte[] digest = image.ComputeDigest();
         // The stored copy is for tools; one that disagrees means a changed header, refused here too.
-        if (!digest.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - SealedImage.DigestSize))) return Status(TrpStatus.BadImage);
+        if (!digest.AsSpan().SequenceEqual(image.StoredDigest)) return Status(TrpStatus.BadImage);
         byte[] programKey = new byte[KeyTable.KeySize];
         try
         {
-            if (!Ecies.TryUnwrap(_protection.Identity.PrivateKey, bytes.AsSpan(SealedImage.OffEphemeral, 64),
-                    bytes.AsSpan(SealedImage.OffWrappedKey, 32), bytes.AsSpan(SealedImage.OffWrappedKey + 32, 16), digest, KeyWrapLabel, programKey))
+            if (!Ecies.TryUnwrap(_protection.Identity.PrivateKey, image.EphemeralPublicKey, image.WrappedKey, image.WrappedKeyTag,
+                    digest, ImageSealer.KeyWrapLabel, programKey))
                 return Status(TrpStatus.BadImage);
             if (_protection.Contexts.Allocate(_satp, digest) is not { } contextId) return Status(TrpStatus.ContextTableFull);
 
             var ear = new EarTable(_protection.Options.EarEntries);
             ulong macAt = 0;
-            foreach (var (start, size, id, permissions) in regions)
+            foreach (var (start, size, _, id, permissions) in regions)
             {
                 int slot = _protection.Keys.Acquire(programKey);
                 // Each run of a sealed program has its own copy of the image under the same key: its

@@ -47,10 +47,15 @@ public sealed unsafe partial class Hart
         }
     }
 
+    /// <summary>The pc; reads 0 while a protected context runs (its pc never leaves the chip).</summary>
     public ulong Pc
     {
-        get => _pc;
-        set => _pc = value & ~1UL;
+        get => _protectedState is null ? _pc : 0;
+        set
+        {
+            RefuseWhileProtected();
+            _pc = value & ~1UL;
+        }
     }
 
     /// <summary>Instructions retired since reset (the minstret counter before software writes).</summary>
@@ -59,13 +64,35 @@ public sealed unsafe partial class Hart
     /// <summary>Simulated cycles: one per retired instruction, plus cycles spent waiting in wfi, plus what the protection hardware adds (<see cref="Security.CryptoLatency"/>).</summary>
     public ulong Cycles => _retired + _sliceRetired + _stallCycles + (_protection?.StallCycles ?? 0);
 
-    public ulong GetRegister(int index) => index is > 0 and < 32 ? _x[index] : 0;
+    /// <summary>
+    /// A register as a debugger or host sees it: 0 while a protected context runs (SPEC 2.3: its
+    /// registers never leave the chip; the OS port seals them, see <c>ChipPort</c>).
+    /// </summary>
+    public ulong GetRegister(int index) => index is > 0 and < 32 && _protectedState is null ? _x[index] : 0;
 
+    /// <summary>Sets a register from outside (a loader, a host, a test); refused while a protected context runs.</summary>
     public void SetRegister(int index, ulong value)
     {
         if (index is < 0 or > 31) throw new ArgumentOutOfRangeException(nameof(index), index, "register index must be 0-31");
+        RefuseWhileProtected();
         if (index != 0) _x[index] = value;
     }
+
+    private void RefuseWhileProtected()
+    {
+        if (_protectedState is not null)
+            throw new InvalidOperationException("a protected context is running: its registers and pc belong to the chip");
+    }
+
+    /// <summary>The chip's own register access (context sealing and unsealing), past the debugger's view.</summary>
+    internal ulong ReadRegisterOnChip(int index) => index is > 0 and < 32 ? _x[index] : 0;
+
+    internal void WriteRegisterOnChip(int index, ulong value)
+    {
+        if (index is > 0 and < 32) _x[index] = value;
+    }
+
+    internal ulong PcOnChip => _pc;
 
     public ulong GetRegister(Reg reg) => GetRegister((int)reg);
     public void SetRegister(Reg reg, ulong value) => SetRegister((int)reg, value);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using Cloak.Chip.Security.Crypto;
+using Cloak.Crypto;
+using Cloak.Sealing;
 
 namespace Cloak.Chip.Security;
 

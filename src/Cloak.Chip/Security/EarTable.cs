@@ -1,3 +1,4 @@
+using Cloak.Isa;
 namespace Cloak.Chip.Security;
 
 /// <summary>One encrypted attribute register: binds a page-granular virtual range to a key slot and region id.</summary>

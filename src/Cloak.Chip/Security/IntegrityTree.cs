@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using Cloak.Chip.Security.Crypto;
+using Cloak.Crypto;
+using Cloak.Platform;
 
 namespace Cloak.Chip.Security;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Cloak.Chip.Security.Crypto;
+using Cloak.Crypto;
 
 namespace Cloak.Chip.Security;
 

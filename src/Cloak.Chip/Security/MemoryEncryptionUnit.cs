@@ -1,4 +1,6 @@
 using Cloak.Chip.Bus;
+using Cloak.Crypto;
+using Cloak.Platform;
 
 namespace Cloak.Chip.Security;
 

@@ -2,11 +2,12 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Cloak.Chip.Bus;
 using Cloak.Chip.Memory;
+using Cloak.Isa;
+using Cloak.Platform;
 
 namespace Cloak.Chip.Security;
 
 /// <summary>Why the chip refused to resume a sealed context.</summary>
-public enum ContextRefusal { None, Unknown, Stale, ForeignAddressSpace, Tampered }
 
 /// <summary>
 /// The chip's protection hardware, assembled: key table, memory encryption unit, caches, counter tree,

@@ -4,6 +4,7 @@ using Cloak.Chip.Security;
 using Cloak.Elf;
 using Cloak.Kernel;
 using Cloak.Os;
+using Cloak.Sealing;
 
 namespace Cloak.Cli.Commands;
 

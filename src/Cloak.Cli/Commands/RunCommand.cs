@@ -6,6 +6,7 @@ using Cloak.Chip.Security;
 using Cloak.Elf;
 using Cloak.Kernel;
 using Cloak.Os;
+using Cloak.Sealing;
 using Cloak.Tracing;
 
 namespace Cloak.Cli.Commands;

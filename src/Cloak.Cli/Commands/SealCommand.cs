@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Cloak.Chip.Security;
 using Cloak.Elf;
-using Cloak.Os;
+using Cloak.Sealing;
 
 namespace Cloak.Cli.Commands;
 
@@ -39,7 +39,7 @@ internal static class SealCommand
             byte[] sealedBytes;
             try
             {
-                sealedBytes = Sealing.Seal(image, publicKey);
+                sealedBytes = ElfSealer.Seal(image, publicKey);
             }
             catch (ElfFormatException e)
             {

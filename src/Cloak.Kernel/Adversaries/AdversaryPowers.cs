@@ -1,7 +1,6 @@
-using Cloak.Chip;
-using Cloak.Chip.Bus;
-using Cloak.Chip.Memory;
+using Cloak.Isa;
 using Cloak.Kernel.Memory;
+using Cloak.Platform;
 
 namespace Cloak.Kernel.Adversaries;
 
@@ -22,6 +21,14 @@ public sealed class AdversaryPowers
     internal AdversaryPowers(Kernel kernel) => _kernel = kernel;
 
     public Dram Memory => _kernel.Port.Memory;
+
+    /// <summary>The off-chip integrity metadata the OS hosts in authenticated mode (counters, MACs, tree nodes): null otherwise.</summary>
+    public IntegrityMetadataStore? IntegrityMetadata => _kernel.Port.IntegrityMetadata;
+
+    /// <summary>Clips a probe onto the memory bus (ciphertext lines, plain accesses); false on a chip without a bus interface unit to watch.</summary>
+    public bool AttachBusTap(IBusTap tap) => _kernel.Port.AttachBusTap(tap);
+
+    public void DetachBusTap(IBusTap tap) => _kernel.Port.DetachBusTap(tap);
     public SwapStore Swap => _kernel.Swap;
     public IReadOnlyList<Process> Processes => _kernel.Processes;
     public ulong NowNanoseconds => _kernel.Port.NowNanoseconds;

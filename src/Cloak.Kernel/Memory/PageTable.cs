@@ -1,5 +1,5 @@
-using Cloak.Chip.Bus;
-using Cloak.Chip.Memory;
+using Cloak.Isa;
+using Cloak.Platform;
 
 namespace Cloak.Kernel.Memory;
 

@@ -1,6 +1,6 @@
+using Cloak.Isa;
 using Cloak.Kernel.Adversaries;
-using Cloak.Chip;
-using Cloak.Chip.Memory;
+using Cloak.Platform;
 
 namespace Cloak.Kernel.Memory;
 

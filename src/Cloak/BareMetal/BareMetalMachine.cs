@@ -4,6 +4,7 @@ using Cloak.Chip.Bus;
 using Cloak.Chip.Bus.Devices;
 using Cloak.Chip.Cpu;
 using Cloak.Elf;
+using Cloak.Platform;
 
 namespace Cloak.BareMetal;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Cloak.Chip.Bus;
+using Cloak.Platform;
 
 namespace Cloak.BareMetal;
 

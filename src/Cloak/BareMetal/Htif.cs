@@ -1,4 +1,4 @@
-using Cloak.Chip.Bus;
+using Cloak.Platform;
 
 namespace Cloak.BareMetal;
 

@@ -1,4 +1,4 @@
-using Cloak.Chip.Cpu;
+using Cloak.Isa;
 
 namespace Cloak.BareMetal;
 

@@ -6,6 +6,7 @@ using Cloak.Elf;
 using Cloak.Kernel;
 using Cloak.Kernel.Adversaries;
 using Cloak.Os;
+using Cloak.Sealing;
 
 namespace Cloak.Demo;
 
@@ -86,8 +87,8 @@ public static class ShareScenario
 
         using var identity = ChipIdentity.Generate();
         var (ownerProvision, clientProvision) = Provision(options);
-        var sealedOwner = SealedImage.Parse(Sealing.Seal(owner, identity.PublicKey, ownerProvision));
-        var sealedClient = SealedImage.Parse(Sealing.Seal(client, identity.PublicKey, clientProvision));
+        var sealedOwner = SealedImage.Parse(ElfSealer.Seal(owner, identity.PublicKey, ownerProvision));
+        var sealedClient = SealedImage.Parse(ElfSealer.Seal(client, identity.PublicKey, clientProvision));
         Narrate(options, $"chip {Convert.ToHexString(identity.Fingerprint, 0, 6).ToLowerInvariant()}: new identity; owner and client programs sealed for it" +
             (options.Method == ShareMethod.M1 ? " (the common key provisioned inside both images)" :
              options.Method == ShareMethod.M3 || options.Signed ? " (signing keys and the peer's verification key inside the images)" : ""));
@@ -183,7 +184,7 @@ public static class ShareScenario
                 var snoop = new SnoopAdversary(snapshotEveryNthSwitch: 8);
                 var bus = new BusRecorder();
                 machine.Attach(snoop);
-                machine.Processor.BusInterface!.Attach(bus);
+                machine.Kernel.Port.AttachBusTap(bus);
                 return () =>
                 {
                     int seen = snoop.Find(Marker).Count, onBus = bus.Containing(Marker).Count;
@@ -194,7 +195,7 @@ public static class ShareScenario
             }
             case Attack.Mitm:
             {
-                var mitm = new KeyExchangeMitm(options.Authenticated ? machine.Processor.IntegrityMetadata : null);
+                var mitm = new KeyExchangeMitm();
                 machine.Attach(mitm);
                 // The OS tries its stolen keys while the processes still map the region: on every message
                 // it relays (the owner's "filled" signals among them), until it reads a record.
@@ -214,8 +215,7 @@ public static class ShareScenario
             }
             case Attack.Tamper or Attack.Replay:
             {
-                var tamper = new SharedRegionTamper(options.Attack == Attack.Tamper ? SharedRegionTamper.Mode.Flip : SharedRegionTamper.Mode.Replay,
-                    options.Authenticated ? machine.Processor.IntegrityMetadata : null);
+                var tamper = new SharedRegionTamper(options.Attack == Attack.Tamper ? SharedRegionTamper.Mode.Flip : SharedRegionTamper.Mode.Replay);
                 machine.Attach(tamper);
                 return () => (false, options.Attack == Attack.Tamper
                     ? "tamper: the OS flipped a bit of the shared region in DRAM after round 1"

@@ -4,6 +4,7 @@ using Cloak.Chip.Security;
 using Cloak.Elf;
 using Cloak.Kernel;
 using Cloak.Kernel.Adversaries;
+using Cloak.Sealing;
 
 namespace Cloak.Os;
 
@@ -46,7 +47,7 @@ public sealed class OsMachine
             Identity = options.Identity,
             Security = options.Security,
         });
-        Kernel = new Kernel.Kernel(Processor, options.Kernel);
+        Kernel = new Kernel.Kernel(Processor.Port, options.Kernel);
     }
 
     public Processor Processor { get; }

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Cloak.Chip.Security.Crypto;
+using Cloak.Crypto;
 
 namespace Cloak.Chip.Tests.Security;
 

@@ -1,5 +1,5 @@
 using System.Reflection;
-using Cloak.Chip.Security.Crypto;
+using Cloak.Crypto;
 
 namespace Cloak.Chip.Tests.Security;
 
@@ -12,7 +12,7 @@ public sealed class CryptoSelfTestTests
     }
 
     [Fact]
-    public void No_crypto_type_is_visible_outside_the_chip_assembly()
+    public void No_crypto_type_is_visible_outside_its_friend_assemblies()
     {
         Type[] types = typeof(Aes128).Assembly.GetTypes()
             .Where(t => t.Namespace == typeof(Aes128).Namespace)

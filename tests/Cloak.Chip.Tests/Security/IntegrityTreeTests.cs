@@ -1,4 +1,5 @@
 using Cloak.Chip.Security;
+using Cloak.Platform;
 
 namespace Cloak.Chip.Tests.Security;
 

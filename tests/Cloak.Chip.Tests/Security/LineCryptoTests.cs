@@ -1,4 +1,4 @@
-using Cloak.Chip.Security;
+using Cloak.Crypto;
 
 namespace Cloak.Chip.Tests.Security;
 

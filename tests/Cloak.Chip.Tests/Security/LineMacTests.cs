@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Cloak.Chip.Security.Crypto;
+using Cloak.Crypto;
 
 namespace Cloak.Chip.Tests.Security;
 

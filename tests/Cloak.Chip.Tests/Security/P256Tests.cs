@@ -1,5 +1,5 @@
 using System.Text;
-using Cloak.Chip.Security.Crypto;
+using Cloak.Crypto;
 
 namespace Cloak.Chip.Tests.Security;
 

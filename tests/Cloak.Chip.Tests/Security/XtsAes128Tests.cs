@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
-using Cloak.Chip.Security.Crypto;
+using Cloak.Crypto;
 
 namespace Cloak.Chip.Tests.Security;
 

@@ -3,6 +3,7 @@ using Cloak.Chip.Bus;
 using Cloak.Chip.Bus.Devices;
 using Cloak.Chip.Cpu;
 using Cloak.Isa;
+using Cloak.Platform;
 
 namespace Cloak.Chip.Tests.Support;
 

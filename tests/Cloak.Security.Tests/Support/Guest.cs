@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Cloak.Chip.Security;
 using Cloak.Elf;
-using Cloak.Os;
+using Cloak.Sealing;
 
 namespace Cloak.Security.Tests.Support;
 
@@ -36,7 +36,7 @@ internal static class Guest
     public static ElfImage Load(string path) => Images.GetOrAdd(path, ElfImage.Load);
 
     /// <summary>The bytes of <paramref name="path"/> sealed for the chip whose public key is given.</summary>
-    public static byte[] SealBytes(string path, ReadOnlySpan<byte> chipPublicKey) => Sealing.Seal(Load(path), chipPublicKey);
+    public static byte[] SealBytes(string path, ReadOnlySpan<byte> chipPublicKey) => ElfSealer.Seal(Load(path), chipPublicKey);
 
     /// <summary><paramref name="path"/> sealed for <paramref name="chip"/>.</summary>
     public static SealedImage Seal(string path, ChipIdentity chip) => SealedImage.Parse(SealBytes(path, chip.PublicKey));

@@ -1,7 +1,8 @@
-using Cloak.Chip.Security;
 using Cloak.Kernel;
 using Cloak.Kernel.Adversaries;
 using Cloak.Kernel.Memory;
+using Cloak.Platform;
+using Cloak.Sealing;
 
 namespace Cloak.Security.Tests.Support;
 

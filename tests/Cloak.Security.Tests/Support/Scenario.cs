@@ -5,6 +5,8 @@ using Cloak.Chip.Security;
 using Cloak.Kernel;
 using Cloak.Kernel.Adversaries;
 using Cloak.Os;
+using Cloak.Platform;
+using Cloak.Sealing;
 
 namespace Cloak.Security.Tests.Support;
 

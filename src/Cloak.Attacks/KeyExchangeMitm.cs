@@ -1,0 +1,183 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Cloak.Kernel;
+using Cloak.Kernel.Adversaries;
+using Cloak.Platform;
+using Cloak.Sealing;
+
+namespace Cloak.Attacks;
+
+/// <summary>
+/// A man-in-the-middle OS against libcloak's key exchange (guest/lib/share.c): on every channel it
+/// replaces each side's public key with one of its own, so each side agrees a key with the OS instead
+/// of with its peer. Against the unauthenticated exchange (M2, M4 without signatures) it ends up
+/// holding both keys and can decrypt what the processes share (SPEC R5: shown, not hidden); against
+/// the signed exchange (M3) the signatures no longer verify and both sides refuse.
+/// <para>
+/// In M4/M5 it also relays each key notification: when the owner announces (or later signals on)
+/// a channel whose notification region it can read, it decrypts the region under the owner's
+/// pairwise key, learns the common key, and writes the
+/// region back encrypted under the client's pairwise key so the client joins none the wiser. That
+/// rewrite only works in confidentiality mode: in authenticated mode (the counters and
+/// MACs the OS hosts, <see cref="AdversaryPowers.IntegrityMetadata"/>) the client's view of a region it never wrote is fresh
+/// (zeros) under counters the chip keeps, so the OS cannot forge it and only reads.
+/// </para>
+/// </summary>
+public sealed class KeyExchangeMitm : Adversary
+{
+    private const uint Magic = 0x314B_4C43; // "CLK1"
+    private const uint Hello = 1, Region = 3;
+    private static readonly byte[] Label = "cloak key exchange v1"u8.ToArray();
+
+    private sealed class Exchange
+    {
+        public byte[]? InitiatorPublic, InitiatorNonce, ResponderPublic, ResponderNonce;
+        public ECDiffieHellman? ToResponder, ToInitiator;
+        public byte[]? InitiatorKey, ResponderKey;
+        public (long Segment, uint RegionId)? Announced;
+        public int InitiatorPid;
+    }
+
+    /// <summary>What a notification region told the OS: the shared region and its common key.</summary>
+    public readonly record struct LearnedKey(long Segment, uint RegionId, ulong Size, byte[] Key);
+
+    private readonly Dictionary<string, Exchange> _exchanges = new(StringComparer.Ordinal);
+
+    /// <summary>Channels whose exchange the OS completed on both sides: it holds the key each side derived.</summary>
+    public IReadOnlyDictionary<string, (byte[] InitiatorKey, byte[] ResponderKey)> StolenKeys =>
+        _exchanges.Where(e => e.Value.InitiatorKey is not null && e.Value.ResponderKey is not null)
+            .ToDictionary(e => e.Key, e => (e.Value.InitiatorKey!, e.Value.ResponderKey!));
+
+    /// <summary>Regions announced on each channel (segment id and region id, which are not secret).</summary>
+    public IReadOnlyDictionary<string, (long Segment, uint RegionId)> Announcements =>
+        _exchanges.Where(e => e.Value.Announced is not null).ToDictionary(e => e.Key, e => e.Value.Announced!.Value);
+
+    private readonly Dictionary<string, LearnedKey> _learned = new(StringComparer.Ordinal);
+
+    /// <summary>Common keys read out of notification regions, by channel (the latest one after a re-key).</summary>
+    public IReadOnlyDictionary<string, LearnedKey> LearnedKeys => _learned;
+
+    /// <summary>Public keys the OS replaced with its own.</summary>
+    public int PublicKeysReplaced { get; private set; }
+
+    /// <summary>Notifications the OS rewrote under the client's pairwise key.</summary>
+    public int NotificationsRelayed { get; private set; }
+
+    public override void OnChannelMessage(ChannelMessageEvent e)
+    {
+        var payload = e.Payload;
+        var known = _exchanges.GetValueOrDefault(e.Channel);
+        if (payload.Length < 16 || BinaryPrimitives.ReadUInt32LittleEndian(payload) != Magic)
+        {
+            // Any other message from the owner (a re-key signal, say) may follow a new notification.
+            if (known is not null && e.Sender.Pid == known.InitiatorPid) Relay(e.Channel, known, e.Sender);
+            return;
+        }
+        uint kind = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(4));
+        var exchange = known ?? (_exchanges[e.Channel] = new Exchange());
+        if (kind == Region && payload.Length >= 40)
+        {
+            exchange.Announced = ((long)BinaryPrimitives.ReadUInt64LittleEndian(payload.AsSpan(16)), BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(32)));
+            if (e.Sender.Pid == exchange.InitiatorPid) Relay(e.Channel, exchange, e.Sender);
+            return;
+        }
+        if (kind != Hello || payload.Length != 16 + 64 + 32) return;
+        bool fromInitiator = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(8)) == 1;
+        if (fromInitiator) exchange.InitiatorPid = e.Sender.Pid;
+        var forged = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var p = forged.ExportParameters(false);
+        var replaced = payload.ToArray();
+        if (fromInitiator)
+        {
+            exchange.InitiatorPublic = payload[16..80];
+            exchange.InitiatorNonce = payload[80..112];
+            exchange.ToResponder = forged;
+        }
+        else
+        {
+            exchange.ResponderPublic = payload[16..80];
+            exchange.ResponderNonce = payload[80..112];
+            exchange.ToInitiator = forged;
+        }
+        p.Q.X!.CopyTo(replaced, 16);
+        p.Q.Y!.CopyTo(replaced, 48);
+        e.Payload = replaced;
+        PublicKeysReplaced++;
+        Derive(exchange);
+    }
+
+    /// <summary>
+    /// If the region announced on this channel is a notification the owner just wrote (its first line
+    /// decrypts under the owner's pairwise key to the notification magic), learns the common key and,
+    /// when relaying, re-encrypts the line under the client's pairwise key in place.
+    /// </summary>
+    private void Relay(string channel, Exchange x, Process owner)
+    {
+        if (x.Announced is not { } region || x.InitiatorKey is null || x.ResponderKey is null) return;
+        var area = Powers.Areas(owner).FirstOrDefault(a => a.Segment == region.Segment);
+        if (area.End == 0 || Powers.FrameOf(owner, area.Start) is not { } frame) return;
+        ulong address = frame << 12;
+        var ciphertext = Powers.Memory.Read(address, 64).ToArray();
+        var plaintext = new byte[64];
+        RegionCipher.DecryptLine(x.InitiatorKey, region.RegionId, 0, Powers.IntegrityMetadata is not { } metadata ? 0 : CounterOf(metadata, region.RegionId, 0), ciphertext, plaintext);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(plaintext) != Magic) return;
+        _learned[channel] = new LearnedKey((long)BinaryPrimitives.ReadUInt64LittleEndian(plaintext.AsSpan(8)),
+            BinaryPrimitives.ReadUInt32LittleEndian(plaintext.AsSpan(4)), BinaryPrimitives.ReadUInt64LittleEndian(plaintext.AsSpan(16)), plaintext[24..56]);
+        if (Powers.IntegrityMetadata is not null) return;
+        RegionCipher.EncryptLine(x.ResponderKey, region.RegionId, 0, 0, plaintext, ciphertext);
+        Powers.Memory.Write(address, ciphertext);
+        NotificationsRelayed++;
+    }
+
+    private static void Derive(Exchange x)
+    {
+        if (x.InitiatorPublic is null || x.ResponderPublic is null || x.ToInitiator is null || x.ToResponder is null) return;
+        byte[] forgedResponder = Public(x.ToInitiator), forgedInitiator = Public(x.ToResponder);
+        // What each side put in its transcript: its own key and the forged one it received.
+        x.InitiatorKey = Agree(x.ToInitiator, x.InitiatorPublic, [.. Label, .. x.InitiatorPublic, .. x.InitiatorNonce!, .. forgedResponder, .. x.ResponderNonce!]);
+        x.ResponderKey = Agree(x.ToResponder, x.ResponderPublic, [.. Label, .. forgedInitiator, .. x.InitiatorNonce!, .. x.ResponderPublic, .. x.ResponderNonce!]);
+    }
+
+    private static byte[] Public(ECDiffieHellman key)
+    {
+        var q = key.ExportParameters(false).Q;
+        return [.. q.X!, .. q.Y!];
+    }
+
+    private static byte[] Agree(ECDiffieHellman own, byte[] peerPublic, byte[] transcript)
+    {
+        using var peer = ECDiffieHellman.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            Q = new ECPoint { X = peerPublic[..32], Y = peerPublic[32..] },
+        });
+        byte[] z = own.DeriveRawSecretAgreement(peer.PublicKey);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, z, 32, [], transcript);
+    }
+
+    /// <summary>
+    /// Decrypts <paramref name="length"/> bytes of a region a process maps (found by its segment id),
+    /// straight out of DRAM with a key the OS holds: proof that the OS can read the shared data.
+    /// Null if the process does not map the segment or its pages are not resident.
+    /// </summary>
+    public byte[]? ReadRegion(Process process, long segment, uint regionId, byte[] key, int length)
+    {
+        var area = Powers.Areas(process).FirstOrDefault(a => a.Segment == segment);
+        if (area.End == 0) return null;
+        var plaintext = new byte[(length + 63) & ~63];
+        var ciphertext = new byte[64];
+        for (int line = 0; line * 64 < length; line++)
+        {
+            ulong va = area.Start + (ulong)line * 64;
+            if (Powers.FrameOf(process, va) is not { } frame) return null;
+            Powers.Memory.Read((frame << 12) + (va & 0xFFF), 64).CopyTo(ciphertext);
+            ulong counter = Powers.IntegrityMetadata is not { } metadata ? 0 : CounterOf(metadata, regionId, (ulong)line);
+            RegionCipher.DecryptLine(key, regionId, (uint)line, counter, ciphertext, plaintext.AsSpan(line * 64, 64));
+        }
+        return plaintext[..length];
+    }
+
+    /// <summary>In authenticated mode the OS reads a line's counter from the metadata it hosts (the region is found by its id).</summary>
+    private static ulong CounterOf(IntegrityMetadataStore metadata, uint regionId, ulong line) =>
+        metadata.Regions.Where(r => r.RegionId == regionId).Select(r => metadata.ReadCounter(r, line)).DefaultIfEmpty(0UL).Max();
+}

@@ -41,23 +41,34 @@ public sealed partial class Kernel
         _random = new Random(options.Seed);
         Swap = new SwapStore(options.SwapSlots);
         _pager = new Pager(_port, new FrameTable(_port.Memory, _random), Swap, _events);
-        Powers = new AdversaryPowers(this);
     }
 
     public OsPort Port => _port;
     public SwapStore Swap { get; }
     public IReadOnlyList<Process> Processes => _processes;
     internal Pager Pager => _pager;
-    internal AdversaryPowers Powers { get; }
+    internal KernelEvents Events => _events;
     internal IReadOnlyList<Channel> Channels => _channels;
     internal IReadOnlyDictionary<int, SharedSegment> Segments => _segments;
 
-    /// <summary>Attaches an adversary; it sees every later kernel action.</summary>
+    /// <summary>Attaches an adversary; it sees every later kernel action and has the powers of a hostile OS.</summary>
     public void Attach(Adversary adversary)
     {
-        adversary.Powers = Powers;
+        adversary.Powers = new AdversaryPowers(this, adversary);
         _events.Attach(adversary);
         adversary.OnAttached();
+    }
+
+    /// <summary>
+    /// Attaches a passive observer (statistics, traces, reports): it gets the same hooks and powers
+    /// as an adversary but is called after every adversary, so it sees each action as it finally
+    /// happened. An observer should change nothing.
+    /// </summary>
+    public void AttachObserver(Adversary observer)
+    {
+        observer.Powers = new AdversaryPowers(this, observer);
+        _events.AttachObserver(observer);
+        observer.OnAttached();
     }
 
     /// <summary>Makes a program available to <see cref="Start"/> and to the spawn system call by name.</summary>
@@ -84,10 +95,12 @@ public sealed partial class Kernel
     }
 
     /// <summary>
-    /// Runs the processes until all have ended or the instruction limit is reached. Deterministic:
+    /// Runs the processes until all have ended, the instruction limit is reached or
+    /// <paramref name="cancellation"/> is signalled (checked between scheduling turns; the run then
+    /// ends <see cref="KernelRunEnd.Interrupted"/> with the processes where they were). Deterministic:
     /// the same programs, options and seed give the same interleaving and output.
     /// </summary>
-    public (KernelRunEnd End, KernelStatistics Statistics) Run()
+    public (KernelRunEnd End, KernelStatistics Statistics) Run(CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
         long budget = _options.MaxInstructions ?? long.MaxValue;
@@ -108,6 +121,11 @@ public sealed partial class Kernel
             if (left <= 0)
             {
                 end = KernelRunEnd.InstructionLimit;
+                break;
+            }
+            if (cancellation.IsCancellationRequested)
+            {
+                end = KernelRunEnd.Interrupted;
                 break;
             }
             var process = _ready.Dequeue();
@@ -142,8 +160,18 @@ public sealed partial class Kernel
         while (process.State == ProcessState.Running)
         {
             process.Context.Satp = process.Memory.Satp;
+            ulong sliceStart = _port.Cycles;
+            if (_events.Listening)
+            {
+                _events.Resume(new ProcessEvent(process));
+                if (process.State != ProcessState.Running) return; // an adversary killed it
+            }
             var result = _port.RunUser(process.Context, quantumLeft, budgetLeft);
             ulong retired = (ulong)result.InstructionsRetired;
+            if (_events.Listening)
+                _events.RunSlice(new RunSliceEvent(process, sliceStart, _port.Cycles, retired,
+                    result.Exit switch { UserExit.Trap => SliceEnd.Trap, UserExit.Budget => SliceEnd.Budget, _ => SliceEnd.Refused },
+                    result.Exit == UserExit.Trap ? result.Trap.Cause : null));
             process.FaultsWithoutProgress = retired > 0 ? 0 : process.FaultsWithoutProgress;
             process.Statistics.Instructions += retired;
             _instructions += retired;
@@ -221,6 +249,9 @@ public sealed partial class Kernel
         // every fault evicts a page the next fault needs. Stop instead of looping forever.
         if (result == FaultResult.Resolved && ++process.FaultsWithoutProgress > MaxFaultsWithoutProgress)
             result = FaultResult.OutOfMemory;
+        if (_events.Listening)
+            _events.PageFault(new PageFaultEvent(process, trap.Tval, access,
+                result != FaultResult.Resolved ? PageFaultResolution.Fatal : _pager.SwapIns > swapInsBefore ? PageFaultResolution.SwappedIn : PageFaultResolution.Populated));
         if (result != FaultResult.Resolved)
         {
             string why = result switch
@@ -249,6 +280,11 @@ public sealed partial class Kernel
     }
 
     internal void KillByAdversary(Process process, string reason) => Terminate(process, 128 + 9, reason);
+
+    internal void ReportAdversaryAction(AdversaryActionEvent e)
+    {
+        if (_events.Listening) _events.AdversaryAction(e);
+    }
 
     private static string Describe(ContextRefusal refusal) => refusal switch
     {

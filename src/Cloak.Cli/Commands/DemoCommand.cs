@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text;
+using Cloak.Cli.Terminal;
 using Cloak.Demo;
+using Cloak.Observation;
 
 namespace Cloak.Cli.Commands;
 
@@ -30,10 +32,12 @@ internal static class DemoCommand
         attack.AcceptOnlyFromAmong("none", "snoop", "mitm", "remap", "tamper", "replay", "context");
         var auth = new Option<bool>("--auth") { Description = "Authenticated memory (MACs, counters, on-chip root) instead of confidentiality only." };
         var signedExchange = new Option<bool>("--signed") { Description = "M4/M5: authenticate the pairwise key exchanges with signatures (as M3)." };
+        var instruments = new InstrumentOptions();
         var command = new Command("demo", "Run a sharing method end to end on a fresh chip with sealed owner and client programs, narrate each claim step, show what a process reads beside what the OS sees, and give a verdict. Plain 'cloak demo' is M4 with 3 clients under a snooping OS.")
         {
             method, clients, attack, auth, signedExchange,
         };
+        foreach (var option in instruments.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var options = new ScenarioOptions
@@ -51,13 +55,29 @@ internal static class DemoCommand
                 throw new CliError(ExitCodes.Usage, "M2 and M3 are between two processes: --clients must be 1");
             if (options.Method is ShareMethod.M4 or ShareMethod.M5 && options.ClientCount < 2)
                 throw new CliError(ExitCodes.Usage, "M4 and M5 need at least 2 clients");
-            return Run(options);
+            return Run(options, instruments.Read(parse));
         });
         return command;
     }
 
-    private static int Run(ScenarioOptions options)
+    private static int Run(ScenarioOptions options, InstrumentRequest request)
     {
+        using var instruments = Instruments.Open(request);
+        using var interruption = new Interruption();
+        Os.OsMachine? machine = null;
+        var status = new ProgressStatus();
+        using var progress = ProgressLine.Start(() => machine is null ? "" : status.Describe(machine.Processor, instruments.Recorder));
+        options = options with
+        {
+            Cancellation = interruption.Token,
+            Narration = progress.Enabled ? new ProgressAwareWriter(Console.Out, progress) : options.Narration,
+            Instrument = (built, machineOptions) =>
+            {
+                machine = built;
+                // Always recorded: the progress line names the protocol step reached.
+                instruments.Attach(RunRecorder.Attach(built, MachineConfiguration.Of(built, machineOptions)));
+            },
+        };
         var o = Console.Out;
         int clients = options.ClientCount;
         o.WriteLine($"Cloak demo: {options.Method} ({Claims[options.Method]})");
@@ -73,6 +93,10 @@ internal static class DemoCommand
         catch (FileNotFoundException e)
         {
             throw new CliError(ExitCodes.NoInput, e.Message);
+        }
+        finally
+        {
+            progress.Stop();
         }
 
         o.WriteLine();
@@ -97,7 +121,30 @@ internal static class DemoCommand
         o.WriteLine();
         o.WriteLine($"Verdict: {Describe(result.Verdict)}");
         o.WriteLine($"  {result.Explanation}");
-        return result.Verdict == Verdict.Failed ? 1 : 0;
+        o.Flush();
+
+        bool interrupted = result.Run.End == Kernel.KernelRunEnd.Interrupted;
+        int code = interrupted ? interruption.ExitCode : result.Verdict == Verdict.Failed ? 1 : 0;
+        var failures = instruments.Finish(new RunConclusion(
+            interrupted ? "interrupted" : result.Run.End == Kernel.KernelRunEnd.InstructionLimit ? "instruction-limit" : "all-exited",
+            code, interrupted ? $"interrupted by {interruption.What}" : null, result.Run.Statistics.HostTime, interrupted)
+        {
+            Verdict = Describe(result.Verdict),
+            Explanation = result.Explanation,
+        }, result.Run.Statistics);
+        foreach (string failure in failures) Console.Error.WriteLine($"cloak: {failure}");
+        if (interrupted) Console.Error.WriteLine($"cloak: interrupted by {interruption.What}");
+        return failures.Count > 0 && code == 0 ? ExitCodes.NoInput : code;
+    }
+
+    /// <summary>Narration that steps around the progress line.</summary>
+    private sealed class ProgressAwareWriter(TextWriter inner, ProgressLine progress) : TextWriter
+    {
+        public override Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value) => progress.Around(() => inner.Write(value));
+
+        public override void WriteLine(string? value) => progress.Around(() => inner.WriteLine(value));
     }
 
     private static string Describe(Verdict verdict) => verdict switch

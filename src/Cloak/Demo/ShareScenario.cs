@@ -50,6 +50,10 @@ public sealed record ScenarioOptions
     /// <summary>More adversaries to attach after the attack's own (passive observers in tests, say).</summary>
     public IReadOnlyList<Adversary> Observers { get; init; } = [];
     public int Seed { get; init; } = 1;
+    /// <summary>Called with the machine once it is built, before any process starts: where the host attaches its instruments.</summary>
+    public Action<OsMachine, OsMachineOptions>? Instrument { get; init; }
+    /// <summary>Stops the run between scheduling turns (Ctrl-C); the verdict is then <see cref="Verdict.Failed"/> with the reason.</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 public sealed record ScenarioResult(
@@ -97,7 +101,7 @@ public static class ShareScenario
         var clock = new System.Diagnostics.Stopwatch();
         SetupCost? setup = null;
         OsMachine? running = null;
-        var machine = new OsMachine(new OsMachineOptions
+        var machineOptions = new OsMachineOptions
         {
             RamSize = options.RamSize,
             Identity = identity,
@@ -120,7 +124,9 @@ public static class ShareScenario
                     });
                 },
             },
-        });
+        };
+        var machine = new OsMachine(machineOptions);
+        options.Instrument?.Invoke(machine, machineOptions);
         machine.Register("owner", sealedOwner);
         machine.Register("client", sealedClient);
         machine.Register("spy", spy);
@@ -140,7 +146,7 @@ public static class ShareScenario
 
         running = machine;
         clock.Start();
-        var run = machine.Run();
+        var run = machine.Run(options.Cancellation);
         clock.Stop();
         var texts = outputs.ToDictionary(o => o.Key, o => o.Value.ToString());
         // M5 removes the last client, which then tries the re-keyed region with its old key.
@@ -268,6 +274,8 @@ public static class ShareScenario
 
     private static (Verdict, string) Judge(ScenarioOptions options, OsRunOutcome run, Dictionary<int, string> outputs, (bool Succeeded, string Text) attack, int? removedClient)
     {
+        if (run.End == KernelRunEnd.Interrupted)
+            return (Verdict.Failed, $"{attack.Text}. The run was interrupted before the processes finished, so there is no verdict.");
         string all = string.Join('\n', outputs.Values);
         // In authenticated mode the client M5 removed is stopped by an integrity fault when it reads
         // the re-keyed region with its old key: the intended outcome, not an attack being caught.

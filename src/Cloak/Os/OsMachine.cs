@@ -72,9 +72,10 @@ public sealed class OsMachine
 
     public void Attach(Adversary adversary) => Kernel.Attach(adversary);
 
-    public OsRunOutcome Run()
+    /// <summary>Runs every started process to its end, the instruction limit, or until <paramref name="cancellation"/> is signalled.</summary>
+    public OsRunOutcome Run(CancellationToken cancellation = default)
     {
-        var (end, statistics) = Kernel.Run();
+        var (end, statistics) = Kernel.Run(cancellation);
         // Dirty protected lines go back to DRAM (as ciphertext), so what is left there is the final state.
         Processor.FlushCaches();
         return new OsRunOutcome(end,

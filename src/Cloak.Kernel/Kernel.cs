@@ -185,6 +185,8 @@ public sealed partial class Kernel
             }
             if (result.Exit == UserExit.Refused)
             {
+                process.End = ProcessEnd.ContextRefused;
+                process.Refusal = result.Refusal;
                 Terminate(process, 128 + 9, $"the chip refused to resume its saved context ({Describe(result.Refusal)})");
                 return;
             }
@@ -276,10 +278,16 @@ public sealed partial class Kernel
         };
         string pc = process.Context.IsProtected ? "a protected pc (hidden)" : $"pc 0x{process.Context.Pc:x}";
         string reason = $"{trap.Describe()} at {pc}, address 0x{trap.Tval:x}" + (detail is null ? "" : $" ({detail})");
+        process.End = ProcessEnd.Fault;
+        process.FatalTrap = trap;
         Terminate(process, 128 + signal, reason);
     }
 
-    internal void KillByAdversary(Process process, string reason) => Terminate(process, 128 + 9, reason);
+    internal void KillByAdversary(Process process, string reason)
+    {
+        if (process.End == ProcessEnd.Running) process.End = ProcessEnd.KilledByAdversary;
+        Terminate(process, 128 + 9, reason);
+    }
 
     internal void ReportAdversaryAction(AdversaryActionEvent e)
     {
@@ -300,6 +308,8 @@ public sealed partial class Kernel
         if (process.State is ProcessState.Zombie or ProcessState.Reaped) return;
         if (process.SealedImage && !process.Context.IsProtected && killReason is null)
         {
+            process.End = ProcessEnd.ImageRefused;
+            process.ImageRefusal = (TrpStatus)exitCode;
             // The loader stub exits with trp.enter's status when the chip refuses the image.
             killReason = "the chip refused the sealed image: " + (TrpStatus)exitCode switch
             {
@@ -312,6 +322,7 @@ public sealed partial class Kernel
             exitCode = 128 + 4;
         }
         _port.ReleaseProtectedContext(process.Context);
+        if (process.End == ProcessEnd.Running) process.End = ProcessEnd.Exited;
         process.ExitCode = exitCode;
         process.KillReason = killReason;
         foreach (var handle in process.Channels.Keys.ToList()) CloseChannel(process, handle);
@@ -358,6 +369,9 @@ public sealed partial class Kernel
             .Select(p => (Process: p, What: p.WaitingOnChannel is { } end ? $"receiving on channel '{end.Channel.Name}'" : p.WaitingForChild ? "waiting for a child" : "blocked"))
             .ToList();
         foreach (var (p, what) in blocked)
+        {
+            p.End = ProcessEnd.Deadlocked;
             Terminate(p, 128 + 9, $"deadlock: {what} with no process left that could wake it");
+        }
     }
 }

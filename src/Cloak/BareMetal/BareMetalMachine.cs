@@ -113,6 +113,10 @@ public sealed class BareMetalMachine
                     }
                     case StopReason.WaitingForever:
                         return Outcome(RunEnd.WaitingForever, 0, $"the hart executed wfi at pc 0x{Hart.Pc - 4:x} with no interrupt enabled that could wake it");
+                    case StopReason.SpinningForever:
+                        return Outcome(RunEnd.WaitingForever, 0,
+                            $"the program can never continue: it jumps to itself at pc 0x{Hart.Pc:x} with no interrupt enabled that could end the loop " +
+                            "(picolibc's start-up code does this when main returns: end a bare-metal program with exit(status))");
                     default:
                         throw new InvalidOperationException($"unexpected stop {result.Reason}");
                 }

@@ -55,7 +55,8 @@ public sealed class BareMetalMachine
         {
             if (!Dram.Contains(segment.PhysicalAddress, segment.MemorySize))
                 throw new ElfFormatException(
-                    $"{segment} loads at physical [0x{segment.PhysicalAddress:x}, 0x{segment.PhysicalEnd:x}), outside RAM [0x{Dram.BaseAddress:x}, 0x{Dram.EndAddress:x}): use --ram-base/--ram-size or relink");
+                    $"{segment} loads at physical [0x{segment.PhysicalAddress:x}, 0x{segment.PhysicalEnd:x}), outside RAM [0x{Dram.BaseAddress:x}, 0x{Dram.EndAddress:x}): " +
+                    "use --ram-base/--ram-size, or link it for this machine's RAM (cloak cc --bare-metal; a user program for the OS model is built with cloak cc)");
         }
         foreach (var segment in image.Segments)
         {

@@ -34,6 +34,9 @@ internal static class SealCommand
         {
             string path = parse.GetRequiredValue(program);
             var image = RunCommand.LoadImage(path);
+            if (!OsMachine.IsUserProcessImage(image))
+                throw new CliError(ExitCodes.BadInput,
+                    $"{path}: a bare-metal program; only user programs linked with libcloak can be sealed (a sealed program runs as a process): build it with cloak cc, without --bare-metal");
             byte[] publicKey;
             try
             {
@@ -44,9 +47,6 @@ internal static class SealCommand
                 // A key file that cannot be read is missing input; one that reads but is not a key is bad input.
                 throw new CliError(e.InnerException is IOException or UnauthorizedAccessException ? ExitCodes.NoInput : ExitCodes.BadInput, e.Message);
             }
-            if (!OsMachine.IsUserProcessImage(image))
-                throw new CliError(ExitCodes.BadInput,
-                    $"{path}: a bare-metal program; only user programs linked with libcloak can be sealed (a sealed program runs as a process): build it with cloak cc, without --bare-metal");
             var provisioned = ProvisionValues.Read(parse.GetValue(provision) ?? [], image, path);
             byte[] sealedBytes;
             try

@@ -50,6 +50,9 @@ CLOAK_USER_LIBS     = -Wl,--whole-archive $(CLOAK_LIBCLOAK) -Wl,--no-whole-archi
 CLOAK_BARE_LDFLAGS  = $(CLOAK_ARCH_FLAGS) --specs=picolibc.specs --oslib=semihost -T$(CLOAK_GUEST_DIR)/cloak.ld
 
 ifndef CLOAK_SDK_NO_RULES
+# The runtime's rules below must not become the default goal of the Makefile that includes this.
+cloak_saved_default_goal := $(.DEFAULT_GOAL)
+
 %.o: %.c
 	$(CLOAK_CC) $(CLOAK_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -69,4 +72,6 @@ $(CLOAK_LIBCLOAK): cloak-runtime-check
 
 .PHONY: cloak-runtime-check
 cloak-runtime-check:
+
+.DEFAULT_GOAL := $(cloak_saved_default_goal)
 endif

@@ -65,10 +65,14 @@ cloak_saved_default_goal := $(.DEFAULT_GOAL)
 %.elf: %.o $(CLOAK_RUNTIME)
 	$(CLOAK_CC) $(CLOAK_USER_LDFLAGS) $(LDFLAGS) $(CLOAK_USER_START) $(filter-out $(CLOAK_CRT0),$(filter %.o,$^)) $(CLOAK_USER_LIBS) $(LDLIBS) -o $@
 
-# The runtime: the guest Makefile decides whether it is up to date (every run asks it).
+# The runtime: the guest Makefile decides whether it is up to date (every run asks it), under the
+# lock that `cloak cc` and the test build take too (flock, when util-linux has it), so that two
+# builds of libcloak never race on the same objects.
+CLOAK_LOCK := $(if $(shell command -v flock 2>/dev/null),flock $(CLOAK_GUEST_DIR)/build/.make.lock)
 $(CLOAK_CRT0): $(CLOAK_LIBCLOAK)
 $(CLOAK_LIBCLOAK): cloak-runtime-check
-	@$(MAKE) --no-print-directory -s -C $(CLOAK_GUEST_DIR) lib
+	@mkdir -p $(CLOAK_GUEST_DIR)/build
+	@$(CLOAK_LOCK) $(MAKE) --no-print-directory -s -C $(CLOAK_GUEST_DIR) lib
 
 .PHONY: cloak-runtime-check
 cloak-runtime-check:

@@ -19,6 +19,8 @@ internal static class ProgramArguments
     {
         var requests = words.Select(ParseOne).ToList();
         if (!dashed) return requests;
+        if (requests.Count == 0)
+            throw new CliError(ExitCodes.Usage, "no program before --: write cloak run PROGRAM -- ARG...");
         if (requests.Count != 1)
             throw new CliError(ExitCodes.Usage, "arguments after -- go to a single program; give each of several programs its own as PROGRAM:ARG1,ARG2");
         if (requests[0].Arguments.Count > 0)

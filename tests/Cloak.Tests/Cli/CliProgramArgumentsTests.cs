@@ -67,6 +67,7 @@ public sealed class CliProgramArgumentsTests
     [InlineData(new[] { "A", "B", "--", "x" }, "arguments after -- go to a single program")]
     [InlineData(new[] { "A:y", "--", "x" }, "arguments given twice")]
     [InlineData(new[] { "A:bad\\escape" }, "a backslash in program arguments")]
+    [InlineData(new[] { "--", "A" }, "no program before --")]
     public async Task Ambiguous_arguments_are_usage_errors(string[] words, string fragment)
     {
         string[] arguments = [.. words.Select(w => w.Replace("A", UserHello, StringComparison.Ordinal).Replace("B", GuestPrograms.Elf("tests/user/spin.elf"), StringComparison.Ordinal))];

@@ -21,7 +21,7 @@ internal static class CcCommand
         var compileOnly = new Option<bool>("-c") { Description = "Compile to objects only, no link." };
         var include = new Option<string[]>("-I") { Description = "Add DIR to the header search path (before Cloak's guest/include).", HelpName = "DIR", AllowMultipleArgumentsPerToken = false };
         var define = new Option<string[]>("-D") { Description = "Define a preprocessor macro.", HelpName = "NAME[=VALUE]", AllowMultipleArgumentsPerToken = false };
-        var optimize = new Option<string>("-O") { Description = "Optimisation level.", DefaultValueFactory = _ => "2", HelpName = "LEVEL" };
+        var optimize = new Option<string>("-O") { Description = "Optimisation level: 0, 1, 2, 3, s, g, z or fast.", DefaultValueFactory = _ => "2", HelpName = "LEVEL" };
         optimize.AcceptOnlyFromAmong([.. GuestCompiler.OptimizationLevels]);
         var debug = new Option<bool>("-g") { Description = "Debug information." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print the commands run (to stderr)." };

@@ -59,6 +59,10 @@ struct cloak_member {
 
 static void step(const char *claim, const char *text)
 {
+    /* Every step is announced to the OS's observers (traces, reports); printed only when narrating. */
+    char topic[32] = "claim ";
+    strncat(topic, claim, sizeof topic - 7);
+    cloak_note(topic, text);
     if (cloak_share_narrate) printf("[claim %s] %s\n", claim, text);
 }
 

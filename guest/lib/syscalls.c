@@ -28,6 +28,18 @@ long cloak_read(int fd, void *buffer, size_t length)
     __cloak_copy_back(buffer, r, length);
     return r;
 }
+long cloak_note(const char *topic, const char *text)
+{
+    char note[CLOAK_NOTE_MAX];
+    size_t t = strlen(topic), n = strlen(text);
+    if (t > CLOAK_NOTE_MAX / 2) t = CLOAK_NOTE_MAX / 2;
+    if (t + 1 + n > CLOAK_NOTE_MAX) n = CLOAK_NOTE_MAX - t - 1;
+    memcpy(note, topic, t);
+    note[t] = '\t';
+    memcpy(note + t + 1, text, n);
+    return cloak_syscall2(CLOAK_SYS_NOTE, __cloak_out(note, t + 1 + n), t + 1 + n);
+}
+
 long cloak_getpid(void) { return cloak_syscall0(CLOAK_SYS_GET_PID); }
 long cloak_getppid(void) { return cloak_syscall0(CLOAK_SYS_GET_PPID); }
 long cloak_yield(void) { return cloak_syscall0(CLOAK_SYS_SCHED_YIELD); }

@@ -53,6 +53,7 @@ static int revoke(int clients, int removed)
     shared = renewed;
     for (int i = 1; i <= clients; i++) {
         if (i == removed) continue;
+        announce_peer(i);
         if ((r = cloak_notify_key(member, fresh, &shared, &notification[i]))) return fail("owner", "notify the new key", r);
         if (send_signal(channels[i], SIGNAL_REKEY, 0, 0, 0) != 0) return 2;
     }
@@ -91,6 +92,7 @@ int main(int argc, char **argv)
         if ((r = cloak_region_create(member, 0, sizeof(struct layout), CLOAK_REGION_SHARED, &shared))) return fail("owner", "shared region", r);
         for (int i = 1; i <= clients; i++) cloak_region_announce(channels[i], &shared);
     } else if (!notified) {
+        announce_peer(1);
         if ((r = cloak_key_exchange(member, 0, channels[1], 1, signed_exchange ? &signing : NULL))) return fail("owner", "key exchange", r);
         if ((r = cloak_region_create(member, 0, sizeof(struct layout), CLOAK_REGION_SHARED, &shared))) return fail("owner", "shared region", r);
         cloak_region_announce(channels[1], &shared);
@@ -98,6 +100,7 @@ int main(int argc, char **argv)
         if ((r = cloak_key_generate(member, 0))) return fail("owner", "common key", r);
         if ((r = cloak_region_create(member, 0, sizeof(struct layout), CLOAK_REGION_SHARED, &shared))) return fail("owner", "shared region", r);
         for (int i = 1; i <= clients; i++) {
+            announce_peer(i);
             if ((r = cloak_key_exchange(member, i, channels[i], 1, signed_exchange ? &signing : NULL))) return fail("owner", "pairwise key exchange", r);
             if ((r = cloak_region_create(member, i, 4096, CLOAK_REGION_NOTIFICATION, &notification[i]))) return fail("owner", "notification region", r);
             if ((r = cloak_notify_key(member, 0, &shared, &notification[i]))) return fail("owner", "notify", r);

@@ -61,6 +61,62 @@ public sealed class Processor
         ProtectionStallCycles = Protection?.StallCycles ?? 0,
     };
 
+    private ChipObserver? _observer;
+
+    /// <summary>
+    /// The host's instrument on the chip (statistics, event traces): told of TRP instructions, EAR
+    /// changes, integrity faults and context seals, by ids and statuses only. A host power: the OS
+    /// gets the <see cref="Port"/>, never this. Setting it also turns on per-region traffic counting
+    /// (<see cref="RegionTraffic"/>).
+    /// </summary>
+    public ChipObserver? Observer
+    {
+        get => _observer;
+        set
+        {
+            _observer = value;
+            Hart.Observer = value;
+            if (Protection is { } protection)
+            {
+                protection.Bus.Observer = value;
+                protection.Encryption.CountPerRegion(value is not null);
+            }
+        }
+    }
+
+    /// <summary>Lines moved per protected region since the observer was set (empty without one): what each region cost.</summary>
+    public IReadOnlyList<RegionTraffic> RegionTraffic() => Protection?.Encryption.RegionTraffic() ?? [];
+
+    /// <summary>The chip's counters as one value (no allocation): what a per-process statistic subtracts around each run slice.</summary>
+    public ChipCounters Counters()
+    {
+        var p = Protection;
+        var e = p?.Encryption.Statistics;
+        return new ChipCounters
+        {
+            Cycles = Hart.Cycles,
+            Instructions = Hart.InstructionsRetired,
+            LinesDecrypted = e?.LinesDecrypted ?? 0,
+            LinesEncrypted = e?.LinesEncrypted ?? 0,
+            FreshLines = e?.FreshLines ?? 0,
+            MacChecks = e?.MacChecks ?? 0,
+            MacWrites = e?.MacWrites ?? 0,
+            MacFailures = e?.MacFailures ?? 0,
+            TreeNodes = p?.Tree is { } tree ? tree.NodeVerifications + tree.NodeUpdates : 0,
+            ContextSeals = p?.Statistics.ContextSaves ?? 0,
+            ContextUnseals = p?.Statistics.ContextRestores ?? 0,
+            DataCacheHits = (p?.DataCache.Statistics.Hits ?? 0) + Hart.CacheFastHits,
+            DataCacheMisses = p?.DataCache.Statistics.Misses ?? 0,
+            DataCacheWriteBacks = p?.DataCache.Statistics.WriteBacks ?? 0,
+            InstructionCacheMisses = Hart.InstructionCache?.Statistics.Misses ?? 0,
+            EarLookups = p?.Statistics.EarLookups ?? 0,
+            IntegrityFaults = p?.Statistics.IntegrityFaults ?? 0,
+            TrpInstructions = p?.Statistics.TrpInstructions ?? 0,
+            BusLinesRead = p?.Bus.LinesRead ?? 0,
+            BusLinesWritten = p?.Bus.LinesWritten ?? 0,
+        };
+    }
+
     /// <summary>Writes every dirty protected line back (so DRAM holds the final ciphertext).</summary>
     public void FlushCaches() => Protection?.DataCache.WriteBackAll();
 
@@ -93,4 +149,81 @@ public sealed record ChipStatistics(
     public ulong Cycles { get; init; }
     /// <summary>Of those, the cycles the protection hardware added (<see cref="Security.CryptoLatency"/>).</summary>
     public ulong ProtectionStallCycles { get; init; }
+}
+
+/// <summary>
+/// The chip's event counters at one moment. Differences between two readings give what happened in
+/// between (a run slice of one process, say). The cycle cost of each protection operation is the
+/// count times the latency table's entry (<see cref="Security.CryptoLatency"/>).
+/// </summary>
+public readonly record struct ChipCounters
+{
+    public ulong Cycles { get; init; }
+    public ulong Instructions { get; init; }
+    public ulong LinesDecrypted { get; init; }
+    public ulong LinesEncrypted { get; init; }
+    public ulong FreshLines { get; init; }
+    public ulong MacChecks { get; init; }
+    public ulong MacWrites { get; init; }
+    public ulong MacFailures { get; init; }
+    public ulong TreeNodes { get; init; }
+    public ulong ContextSeals { get; init; }
+    public ulong ContextUnseals { get; init; }
+    public ulong DataCacheHits { get; init; }
+    public ulong DataCacheMisses { get; init; }
+    public ulong DataCacheWriteBacks { get; init; }
+    public ulong InstructionCacheMisses { get; init; }
+    public ulong EarLookups { get; init; }
+    public ulong IntegrityFaults { get; init; }
+    public ulong TrpInstructions { get; init; }
+    public ulong BusLinesRead { get; init; }
+    public ulong BusLinesWritten { get; init; }
+
+    public static ChipCounters operator -(ChipCounters a, ChipCounters b) => new()
+    {
+        Cycles = a.Cycles - b.Cycles,
+        Instructions = a.Instructions - b.Instructions,
+        LinesDecrypted = a.LinesDecrypted - b.LinesDecrypted,
+        LinesEncrypted = a.LinesEncrypted - b.LinesEncrypted,
+        FreshLines = a.FreshLines - b.FreshLines,
+        MacChecks = a.MacChecks - b.MacChecks,
+        MacWrites = a.MacWrites - b.MacWrites,
+        MacFailures = a.MacFailures - b.MacFailures,
+        TreeNodes = a.TreeNodes - b.TreeNodes,
+        ContextSeals = a.ContextSeals - b.ContextSeals,
+        ContextUnseals = a.ContextUnseals - b.ContextUnseals,
+        DataCacheHits = a.DataCacheHits - b.DataCacheHits,
+        DataCacheMisses = a.DataCacheMisses - b.DataCacheMisses,
+        DataCacheWriteBacks = a.DataCacheWriteBacks - b.DataCacheWriteBacks,
+        InstructionCacheMisses = a.InstructionCacheMisses - b.InstructionCacheMisses,
+        EarLookups = a.EarLookups - b.EarLookups,
+        IntegrityFaults = a.IntegrityFaults - b.IntegrityFaults,
+        TrpInstructions = a.TrpInstructions - b.TrpInstructions,
+        BusLinesRead = a.BusLinesRead - b.BusLinesRead,
+        BusLinesWritten = a.BusLinesWritten - b.BusLinesWritten,
+    };
+
+    public static ChipCounters operator +(ChipCounters a, ChipCounters b) => new()
+    {
+        Cycles = a.Cycles + b.Cycles,
+        Instructions = a.Instructions + b.Instructions,
+        LinesDecrypted = a.LinesDecrypted + b.LinesDecrypted,
+        LinesEncrypted = a.LinesEncrypted + b.LinesEncrypted,
+        FreshLines = a.FreshLines + b.FreshLines,
+        MacChecks = a.MacChecks + b.MacChecks,
+        MacWrites = a.MacWrites + b.MacWrites,
+        MacFailures = a.MacFailures + b.MacFailures,
+        TreeNodes = a.TreeNodes + b.TreeNodes,
+        ContextSeals = a.ContextSeals + b.ContextSeals,
+        ContextUnseals = a.ContextUnseals + b.ContextUnseals,
+        DataCacheHits = a.DataCacheHits + b.DataCacheHits,
+        DataCacheMisses = a.DataCacheMisses + b.DataCacheMisses,
+        DataCacheWriteBacks = a.DataCacheWriteBacks + b.DataCacheWriteBacks,
+        InstructionCacheMisses = a.InstructionCacheMisses + b.InstructionCacheMisses,
+        EarLookups = a.EarLookups + b.EarLookups,
+        IntegrityFaults = a.IntegrityFaults + b.IntegrityFaults,
+        TrpInstructions = a.TrpInstructions + b.TrpInstructions,
+        BusLinesRead = a.BusLinesRead + b.BusLinesRead,
+        BusLinesWritten = a.BusLinesWritten + b.BusLinesWritten,
+    };
 }

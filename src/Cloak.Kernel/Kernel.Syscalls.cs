@@ -72,6 +72,7 @@ public sealed partial class Kernel
             case Syscall.ChanSend: return ChanSend(p, a[0], a[1], a[2]);
             case Syscall.ChanRecv: return ChanRecv(p, a[0], a[1], a[2], a[3], out outcome);
             case Syscall.ChanClose: return CloseChannel(p, a[0]);
+            case Syscall.Note: return Note(p, a[0], a[1]);
             default: return Fail(Errno.ENOSYS);
         }
     }
@@ -84,6 +85,21 @@ public sealed partial class Kernel
         if (!p.Memory.CopyIn(buffer, bytes)) return Fail(Errno.EFAULT);
         p.Output.Write(bytes);
         return (long)length;
+    }
+
+    /// <summary>The most a note may carry (CLOAK_NOTE_MAX in syscall.h).</summary>
+    public const int MaxNote = 512;
+
+    private long Note(Process p, ulong buffer, ulong length)
+    {
+        if (length > MaxNote) return Fail(Errno.EINVAL);
+        var bytes = new byte[length];
+        if (!p.Memory.CopyIn(buffer, bytes)) return Fail(Errno.EFAULT);
+        string note = System.Text.Encoding.UTF8.GetString(bytes);
+        int tab = note.IndexOf('\t', StringComparison.Ordinal);
+        if (_events.Listening)
+            _events.GuestNote(tab < 0 ? new GuestNoteEvent(p, "", note) : new GuestNoteEvent(p, note[..tab], note[(tab + 1)..]));
+        return 0;
     }
 
     private static long Read(Process p, ulong fd, ulong buffer, ulong length)

@@ -41,23 +41,34 @@ public sealed partial class Kernel
         _random = new Random(options.Seed);
         Swap = new SwapStore(options.SwapSlots);
         _pager = new Pager(_port, new FrameTable(_port.Memory, _random), Swap, _events);
-        Powers = new AdversaryPowers(this);
     }
 
     public OsPort Port => _port;
     public SwapStore Swap { get; }
     public IReadOnlyList<Process> Processes => _processes;
     internal Pager Pager => _pager;
-    internal AdversaryPowers Powers { get; }
+    internal KernelEvents Events => _events;
     internal IReadOnlyList<Channel> Channels => _channels;
     internal IReadOnlyDictionary<int, SharedSegment> Segments => _segments;
 
-    /// <summary>Attaches an adversary; it sees every later kernel action.</summary>
+    /// <summary>Attaches an adversary; it sees every later kernel action and has the powers of a hostile OS.</summary>
     public void Attach(Adversary adversary)
     {
-        adversary.Powers = Powers;
+        adversary.Powers = new AdversaryPowers(this, adversary);
         _events.Attach(adversary);
         adversary.OnAttached();
+    }
+
+    /// <summary>
+    /// Attaches a passive observer (statistics, traces, reports): it gets the same hooks and powers
+    /// as an adversary but is called after every adversary, so it sees each action as it finally
+    /// happened. An observer should change nothing.
+    /// </summary>
+    public void AttachObserver(Adversary observer)
+    {
+        observer.Powers = new AdversaryPowers(this, observer);
+        _events.AttachObserver(observer);
+        observer.OnAttached();
     }
 
     /// <summary>Makes a program available to <see cref="Start"/> and to the spawn system call by name.</summary>
@@ -84,10 +95,12 @@ public sealed partial class Kernel
     }
 
     /// <summary>
-    /// Runs the processes until all have ended or the instruction limit is reached. Deterministic:
+    /// Runs the processes until all have ended, the instruction limit is reached or
+    /// <paramref name="cancellation"/> is signalled (checked between scheduling turns; the run then
+    /// ends <see cref="KernelRunEnd.Interrupted"/> with the processes where they were). Deterministic:
     /// the same programs, options and seed give the same interleaving and output.
     /// </summary>
-    public (KernelRunEnd End, KernelStatistics Statistics) Run()
+    public (KernelRunEnd End, KernelStatistics Statistics) Run(CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
         long budget = _options.MaxInstructions ?? long.MaxValue;
@@ -108,6 +121,11 @@ public sealed partial class Kernel
             if (left <= 0)
             {
                 end = KernelRunEnd.InstructionLimit;
+                break;
+            }
+            if (cancellation.IsCancellationRequested)
+            {
+                end = KernelRunEnd.Interrupted;
                 break;
             }
             var process = _ready.Dequeue();
@@ -142,8 +160,18 @@ public sealed partial class Kernel
         while (process.State == ProcessState.Running)
         {
             process.Context.Satp = process.Memory.Satp;
+            ulong sliceStart = _port.Cycles;
+            if (_events.Listening)
+            {
+                _events.Resume(new ProcessEvent(process));
+                if (process.State != ProcessState.Running) return; // an adversary killed it
+            }
             var result = _port.RunUser(process.Context, quantumLeft, budgetLeft);
             ulong retired = (ulong)result.InstructionsRetired;
+            if (_events.Listening)
+                _events.RunSlice(new RunSliceEvent(process, sliceStart, _port.Cycles, retired,
+                    result.Exit switch { UserExit.Trap => SliceEnd.Trap, UserExit.Budget => SliceEnd.Budget, _ => SliceEnd.Refused },
+                    result.Exit == UserExit.Trap ? result.Trap.Cause : null));
             process.FaultsWithoutProgress = retired > 0 ? 0 : process.FaultsWithoutProgress;
             process.Statistics.Instructions += retired;
             _instructions += retired;
@@ -157,6 +185,8 @@ public sealed partial class Kernel
             }
             if (result.Exit == UserExit.Refused)
             {
+                process.End = ProcessEnd.ContextRefused;
+                process.Refusal = result.Refusal;
                 Terminate(process, 128 + 9, $"the chip refused to resume its saved context ({Describe(result.Refusal)})");
                 return;
             }
@@ -221,6 +251,9 @@ public sealed partial class Kernel
         // every fault evicts a page the next fault needs. Stop instead of looping forever.
         if (result == FaultResult.Resolved && ++process.FaultsWithoutProgress > MaxFaultsWithoutProgress)
             result = FaultResult.OutOfMemory;
+        if (_events.Listening)
+            _events.PageFault(new PageFaultEvent(process, trap.Tval, access,
+                result != FaultResult.Resolved ? PageFaultResolution.Fatal : _pager.SwapIns > swapInsBefore ? PageFaultResolution.SwappedIn : PageFaultResolution.Populated));
         if (result != FaultResult.Resolved)
         {
             string why = result switch
@@ -245,10 +278,21 @@ public sealed partial class Kernel
         };
         string pc = process.Context.IsProtected ? "a protected pc (hidden)" : $"pc 0x{process.Context.Pc:x}";
         string reason = $"{trap.Describe()} at {pc}, address 0x{trap.Tval:x}" + (detail is null ? "" : $" ({detail})");
+        process.End = ProcessEnd.Fault;
+        process.FatalTrap = trap;
         Terminate(process, 128 + signal, reason);
     }
 
-    internal void KillByAdversary(Process process, string reason) => Terminate(process, 128 + 9, reason);
+    internal void KillByAdversary(Process process, string reason)
+    {
+        if (process.End == ProcessEnd.Running) process.End = ProcessEnd.KilledByAdversary;
+        Terminate(process, 128 + 9, reason);
+    }
+
+    internal void ReportAdversaryAction(AdversaryActionEvent e)
+    {
+        if (_events.Listening) _events.AdversaryAction(e);
+    }
 
     private static string Describe(ContextRefusal refusal) => refusal switch
     {
@@ -264,6 +308,8 @@ public sealed partial class Kernel
         if (process.State is ProcessState.Zombie or ProcessState.Reaped) return;
         if (process.SealedImage && !process.Context.IsProtected && killReason is null)
         {
+            process.End = ProcessEnd.ImageRefused;
+            process.ImageRefusal = (TrpStatus)exitCode;
             // The loader stub exits with trp.enter's status when the chip refuses the image.
             killReason = "the chip refused the sealed image: " + (TrpStatus)exitCode switch
             {
@@ -276,6 +322,7 @@ public sealed partial class Kernel
             exitCode = 128 + 4;
         }
         _port.ReleaseProtectedContext(process.Context);
+        if (process.End == ProcessEnd.Running) process.End = ProcessEnd.Exited;
         process.ExitCode = exitCode;
         process.KillReason = killReason;
         foreach (var handle in process.Channels.Keys.ToList()) CloseChannel(process, handle);
@@ -322,6 +369,9 @@ public sealed partial class Kernel
             .Select(p => (Process: p, What: p.WaitingOnChannel is { } end ? $"receiving on channel '{end.Channel.Name}'" : p.WaitingForChild ? "waiting for a child" : "blocked"))
             .ToList();
         foreach (var (p, what) in blocked)
+        {
+            p.End = ProcessEnd.Deadlocked;
             Terminate(p, 128 + 9, $"deadlock: {what} with no process left that could wake it");
+        }
     }
 }

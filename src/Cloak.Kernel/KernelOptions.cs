@@ -44,6 +44,8 @@ public enum KernelRunEnd
     AllExited,
     /// <summary>The instruction limit was reached with processes still alive.</summary>
     InstructionLimit,
+    /// <summary>The host asked the run to stop (Ctrl-C, SIGTERM) with processes still alive.</summary>
+    Interrupted,
 }
 
 /// <summary>Machine-wide counters.</summary>

@@ -1,3 +1,4 @@
+using Cloak.Isa;
 using Cloak.Kernel.Ipc;
 using Cloak.Kernel.Memory;
 using Cloak.Platform;
@@ -5,6 +6,24 @@ using Cloak.Platform;
 namespace Cloak.Kernel;
 
 public enum ProcessState { Ready, Running, Blocked, Zombie, Reaped }
+
+/// <summary>How a process ended (or that it has not).</summary>
+public enum ProcessEnd
+{
+    Running,
+    /// <summary>It called exit (see <see cref="Process.ExitCode"/>).</summary>
+    Exited,
+    /// <summary>A trap the kernel could not resolve (<see cref="Process.FatalTrap"/>): a fault, an integrity fault, a TRP fault.</summary>
+    Fault,
+    /// <summary>The chip refused to resume its sealed context (<see cref="Process.Refusal"/>): SPEC R4.</summary>
+    ContextRefused,
+    /// <summary>The chip refused its sealed image at trp.enter (<see cref="Process.ImageRefusal"/>).</summary>
+    ImageRefused,
+    /// <summary>An adversary killed it.</summary>
+    KilledByAdversary,
+    /// <summary>Blocked with nothing left that could wake it.</summary>
+    Deadlocked,
+}
 
 /// <summary>Per-process counters, as <c>--stats</c> prints them.</summary>
 public sealed class ProcessStatistics
@@ -43,6 +62,18 @@ public sealed class Process
 
     /// <summary>Why the kernel killed the process (a fault report), or null if it exited by itself.</summary>
     public string? KillReason { get; internal set; }
+
+    /// <summary>How the process ended, as data (for judges that must not read prose).</summary>
+    public ProcessEnd End { get; internal set; } = ProcessEnd.Running;
+
+    /// <summary>The trap that killed it (<see cref="ProcessEnd.Fault"/>), with its cause and address.</summary>
+    public Trap? FatalTrap { get; internal set; }
+
+    /// <summary>Why the chip refused to resume its sealed context (<see cref="ProcessEnd.ContextRefused"/>).</summary>
+    public ContextRefusal? Refusal { get; internal set; }
+
+    /// <summary>trp.enter's status when the chip refused the sealed image (<see cref="ProcessEnd.ImageRefused"/>).</summary>
+    public TrpStatus? ImageRefusal { get; internal set; }
 
     public Stream Output { get; }
     public Stream Input { get; }

@@ -6,9 +6,9 @@ using Cloak.Kernel.Tests.Support;
 namespace Cloak.Kernel.Tests;
 
 /// <summary>
-/// The baseline: each ready-made adversary does what it says against an UNPROTECTED process. Without
-/// the chip's protection (a later issue) the OS sees and changes everything; these tests document
-/// that, so the protected versions can later show the same attacks failing.
+/// The baseline: each ready-made adversary (src/Cloak.Attacks) does what it says against an
+/// UNPROTECTED process. Without the chip's protection the OS sees and changes everything; these tests
+/// document that, and tests/Cloak.Security.Tests shows the same attacks failing against sealed ones.
 /// </summary>
 public sealed class ReadyMadeAdversaryTests
 {

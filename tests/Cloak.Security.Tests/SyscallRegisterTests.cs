@@ -61,9 +61,9 @@ public class SyscallRegisterTests
     }
 
     /// <summary>
-    /// OsPort.RunUser reveals a0-a7 at every ecall of a protected process
-    /// (src/Cloak.Chip/Port/OsPort.cs: "r is &gt;= 10 and &lt;= 17"), but the ABI passes arguments in
-    /// a0-a5 only; a6 is never an argument, so whatever the program left in it leaks to the OS.
+    /// OsPort.RunUser once revealed a0-a7 at every ecall of a protected process, but the ABI passes
+    /// arguments in a0-a5 only; a6 is never an argument, so whatever the program left in it leaked to
+    /// the OS. (src/Cloak.Chip/Port/ChipPort.cs now shows a0-a5 and a7 only.)
     /// </summary>
     // SPEC 2.3: the OS sees cleared registers (a6 is no argument).
     [Fact]

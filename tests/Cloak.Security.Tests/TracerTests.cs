@@ -42,7 +42,18 @@ public class TracerTests
             Values.Add(hart.Pc);
         }
 
-        void IInstructionTracer.TrapTaken(Trap trap, ulong pc) => Traps.Add((trap, pc));
+        void IInstructionTracer.TrapTaken(Trap trap, ulong pc)
+        {
+            Traps.Add((trap, pc));
+            // At a trap the hart still holds the protected context: what do mepc, mtval and the last trap show?
+            Values.Add(hart.Mepc);
+            Values.Add(hart.Mtval);
+            Values.Add(hart.ReadCsr(CsrAddress.Mepc));
+            if (hart.LastTrap is { } last) Values.Add(last.Tval);
+            if (hart.InEncryptedMode) MepcSeenWhileProtected |= hart.Mepc != 0 || hart.ReadCsr(CsrAddress.Mepc) != 0;
+        }
+
+        public bool MepcSeenWhileProtected { get; private set; }
     }
 
     private static (KeepingTracer Tracer, ScenarioResult Result) RunTraced(bool sealed_)
@@ -73,6 +84,7 @@ public class TracerTests
         foreach (var (name, pattern) in Canaries.InMemory)
             Assert.False(values.Contains(BitConverter.ToUInt64(pattern, 0)) || values.Contains(BitConverter.ToUInt64(pattern, 8)), $"the {name} canary is in the trace");
         Assert.All(tracer.Traps.Where(t => t.Trap.Cause == TrapCause.EnvironmentCallFromUMode), t => Assert.Equal(0UL, t.Pc));
+        Assert.False(tracer.MepcSeenWhileProtected, "mepc showed a protected pc at a trap");
     }
 
     // The control: the same program unsealed puts its register canary in the trace, so the search above can find one.

@@ -40,6 +40,13 @@ long cloak_chan_send(long handle, const void *buffer, size_t length);
 long cloak_chan_recv(long handle, void *buffer, size_t capacity, int flags);
 long cloak_chan_close(long handle);
 
+/*
+ * Posts a note for the OS's observers (event traces, timelines, reports): "topic" and "text", at
+ * most CLOAK_NOTE_MAX bytes together (longer text is cut). As public as console output: never put a
+ * secret in a note. libcloak's sharing functions announce each protocol step this way.
+ */
+long cloak_note(const char *topic, const char *text);
+
 _Noreturn void cloak_exit(int code);
 
 /* 1 when the process runs in encrypted execution mode (a sealed program the chip entered). */

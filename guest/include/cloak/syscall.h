@@ -31,6 +31,10 @@
 #define CLOAK_SYS_CHAN_SEND     0x1022
 #define CLOAK_SYS_CHAN_RECV     0x1023
 #define CLOAK_SYS_CHAN_CLOSE    0x1024
+#define CLOAK_SYS_NOTE          0x1030
+
+/* note: at most this many bytes of "TOPIC\tTEXT" */
+#define CLOAK_NOTE_MAX          512
 
 /* chan_recv flags */
 #define CLOAK_CHAN_NONBLOCK     1

@@ -30,18 +30,23 @@ public sealed class BusInterfaceUnit(Dram dram)
         if (_taps.Remove(tap) && _taps.Count == 0) TappedChanged?.Invoke(false);
     }
 
-    internal void ReadLine(ulong address, Span<byte> line)
+    /// <summary>The host's instrument (<see cref="Processor.Observer"/>): told of each line with the key context it belongs to, which a probe on the bus cannot see.</summary>
+    internal ChipObserver? Observer { get; set; }
+
+    internal void ReadLine(ulong address, Span<byte> line, int keyContext)
     {
         dram.ReadRaw(address, line);
         LinesRead++;
         if (_taps.Count > 0) Notify(new BusTransfer(address, BusDirection.Read, line.ToArray(), true));
+        Observer?.LineTransferred(address, BusDirection.Read, keyContext);
     }
 
-    internal void WriteLine(ulong address, ReadOnlySpan<byte> line)
+    internal void WriteLine(ulong address, ReadOnlySpan<byte> line, int keyContext)
     {
         dram.WriteRaw(address, line);
         LinesWritten++;
         if (_taps.Count > 0) Notify(new BusTransfer(address, BusDirection.Write, line.ToArray(), true));
+        Observer?.LineTransferred(address, BusDirection.Write, keyContext);
     }
 
     /// <summary>Reports a plain (unencrypted) data access the hart made to DRAM (only while tapped: the hart then leaves its fast paths).</summary>

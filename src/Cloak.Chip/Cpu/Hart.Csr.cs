@@ -30,9 +30,14 @@ public sealed unsafe partial class Hart
     private ulong _retired, _sliceRetired, _stallCycles, _instretOffset, _cycleOffset;
 
     public ulong Mstatus => _mstatus;
-    public ulong Mepc => _mepc;
+    /// <summary>mepc as a debugger sees it: 0 while a protected context runs (it is that context's pc).</summary>
+    public ulong Mepc => _protectedState is null ? _mepc : 0;
     public ulong Mcause => _mcause;
-    public ulong Mtval => _mtval;
+    /// <summary>mtval as a debugger sees it: 0 while a protected context runs (it may hold that context's instruction bits).</summary>
+    public ulong Mtval => _protectedState is null ? _mtval : 0;
+
+    /// <summary>The chip's own view of mepc (the OS port saves it into the sealed context).</summary>
+    internal ulong MepcOnChip => _mepc;
     public ulong Mtvec => _mtvec;
     public ulong Satp => _satp;
 
@@ -145,9 +150,12 @@ public sealed unsafe partial class Hart
         }
     }
 
-    /// <summary>Host-side CSR read with M-mode rights (debuggers, the OS model, tests).</summary>
-    public ulong ReadCsr(int csr) =>
-        TryReadCsr(csr, Privilege.Machine, out ulong value) ? value : throw new ArgumentException($"CSR 0x{csr:x} is not implemented");
+    /// <summary>Host-side CSR read with M-mode rights (debuggers, the OS model, tests); mepc and mtval read 0 while a protected context runs.</summary>
+    public ulong ReadCsr(int csr)
+    {
+        if (!TryReadCsr(csr, Privilege.Machine, out ulong value)) throw new ArgumentException($"CSR 0x{csr:x} is not implemented");
+        return _protectedState is not null && csr is CsrAddress.Mepc or CsrAddress.Mtval ? 0 : value;
+    }
 
     /// <summary>Host-side CSR write with M-mode rights.</summary>
     public void WriteCsr(int csr, ulong value)

@@ -6,7 +6,7 @@ using Cloak.Isa;
 namespace Cloak.Chip.Cpu;
 
 /// <summary>
-/// The hart's side of the memory path: translation (Sv39 via <see cref="Sv39"/>), the instruction and
+/// The hart's side of the memory path: translation (Sv39 via <see cref="PageTableWalker"/>), the instruction and
 /// data TLBs, and the loads, stores and fetches that miss them. A TLB entry caches a page's
 /// translation, its permissions (as which tags are valid) and where the page's bytes live on the host,
 /// so a hit costs one compare. Pages that must not take the fast path (devices, watched HTIF pages,

@@ -25,6 +25,9 @@ public sealed unsafe partial class Hart
     private ulong _cacheFastHits;
 
     internal ProtectionUnit? Protection => _protection;
+
+    /// <summary>The host's instrument (<see cref="Processor.Observer"/>), told of TRP instructions, EAR changes and integrity faults.</summary>
+    internal ChipObserver? Observer { get; set; }
     internal ProtectedState? ProtectedState => _protectedState;
 
     /// <summary>True while the hart runs a process in encrypted instruction execution mode.</summary>
@@ -145,6 +148,7 @@ public sealed unsafe partial class Hart
     private bool IntegrityFault(ulong va)
     {
         _protection!.Statistics.IntegrityFaults++;
+        Observer?.IntegrityFault(_protectedState?.ContextId ?? 0, va);
         _pendingTrap = new Trap(TrapCause.IntegrityFault, va);
         return false;
     }

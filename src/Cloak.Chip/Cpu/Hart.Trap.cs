@@ -7,8 +7,17 @@ namespace Cloak.Chip.Cpu;
 /// </summary>
 public sealed unsafe partial class Hart
 {
-    /// <summary>The most recent trap taken, for hosts and diagnostics.</summary>
-    public Trap? LastTrap { get; private set; }
+    private Trap? _lastTrap;
+
+    /// <summary>The most recent trap taken, for hosts and diagnostics (an illegal instruction's bits hidden while a protected context runs).</summary>
+    public Trap? LastTrap
+    {
+        get => _protectedState is not null && _lastTrap is { Cause: TrapCause.IllegalInstruction } t ? t with { Tval = 0 } : _lastTrap;
+        private set => _lastTrap = value;
+    }
+
+    /// <summary>The chip's own view of the last trap.</summary>
+    internal Trap? LastTrapOnChip => _lastTrap;
 
     /// <summary>Traps taken since reset, exceptions and interrupts.</summary>
     public ulong TrapsTaken { get; private set; }
@@ -57,7 +66,7 @@ public sealed unsafe partial class Hart
     internal void ScrubTrapState()
     {
         _mepc = _mtval = 0;
-        if (LastTrap is { Cause: TrapCause.IllegalInstruction } last) LastTrap = last with { Tval = 0 };
+        if (_lastTrap is { Cause: TrapCause.IllegalInstruction } last) _lastTrap = last with { Tval = 0 };
     }
 
     /// <summary>Executes the effect of mret on behalf of a host trap handler (the OS model).</summary>

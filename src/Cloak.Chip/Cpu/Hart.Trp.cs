@@ -30,16 +30,26 @@ public sealed unsafe partial class Hart
             return false;
         }
         _protection.Statistics.TrpInstructions++;
+        var operation = Operation(d->Op);
         if (d->Op == ExecOp.TrpMode)
         {
             _x[d->Rd] = _protectedState is null ? 0UL : 1UL;
             _pc += 4;
+            Observer?.TrpExecuted(new TrpRecord(operation, _protectedState?.ContextId ?? 0, TrpStatus.Ok));
             return true;
         }
-        if (d->Op == ExecOp.TrpEnter) return Enter(_x[d->Rs1]);
+        if (d->Op == ExecOp.TrpEnter)
+        {
+            bool entered = Enter(_x[d->Rs1]);
+            // trp.enter's status is in a0 (0 once the context runs); a page fault restarts it and is not reported.
+            if (entered && Observer is { } observer)
+                observer.TrpExecuted(new TrpRecord(operation, _protectedState?.ContextId ?? 0, _protectedState is null ? (TrpStatus)(long)_x[10] : TrpStatus.Ok));
+            return entered;
+        }
         if (_protectedState is null)
         {
             _pendingTrap = new Trap(TrapCause.TrpFault, 0);
+            Observer?.TrpExecuted(new TrpRecord(operation, 0, TrpStatus.Ok, TrapCause.TrpFault));
             return false;
         }
         ulong a = _x[d->Rs1], b = _x[d->Rs2];
@@ -55,11 +65,37 @@ public sealed unsafe partial class Hart
             ExecOp.TrpSign => Sign(a),
             _ => Verify(a),
         };
-        if (status is null) return false;
+        if (status is null)
+        {
+            // Page faults on operands restart the instruction; only refusals are the instruction's own outcome.
+            if (_pendingTrap.Cause is TrapCause.TrpFault or TrapCause.IntegrityFault)
+                Observer?.TrpExecuted(new TrpRecord(operation, _protectedState.ContextId, TrpStatus.Ok, _pendingTrap.Cause));
+            return false;
+        }
         _x[d->Rd] = (ulong)status.Value;
         _pc += 4;
+        Observer?.TrpExecuted(new TrpRecord(operation, _protectedState?.ContextId ?? 0, status.Value));
         return true;
     }
+
+    private static TrpOperation Operation(ExecOp op) => op switch
+    {
+        ExecOp.TrpEnter => TrpOperation.Enter,
+        ExecOp.TrpMode => TrpOperation.Mode,
+        ExecOp.TrpHidden => TrpOperation.Hidden,
+        ExecOp.TrpPrivate => TrpOperation.Private,
+        ExecOp.TrpEarSet => TrpOperation.EarSet,
+        ExecOp.TrpEarClear => TrpOperation.EarClear,
+        ExecOp.TrpRandom => TrpOperation.Random,
+        ExecOp.TrpKeyPair => TrpOperation.KeyPair,
+        ExecOp.TrpAgree => TrpOperation.Agree,
+        ExecOp.TrpSign => TrpOperation.Sign,
+        _ => TrpOperation.Verify,
+    };
+
+    /// <summary>Tells the host's observer an EAR entry of the running context appeared or went.</summary>
+    private void ReportEar(in EarEntry e, bool added) =>
+        Observer?.EarChanged(new EarChange(_protectedState!.ContextId, added, e.Start, e.Length, e.RegionId, e.Kind, e.Permissions, e.KeySlot, e.Instance));
 
     // ---- trp.enter ------------------------------------------------------------------------------
 
@@ -135,6 +171,9 @@ public sealed unsafe partial class Hart
                 }
             }
             ActivateProtection(new ProtectedState(contextId, digest, ear));
+            if (Observer is not null)
+                foreach (var e in ear.Entries)
+                    if (e.Valid) ReportEar(e, added: true);
             _x[10] = 1;
             _pc = entry;
             return true;
@@ -167,8 +206,9 @@ public sealed unsafe partial class Hart
         {
             Start = start, Length = length, KeySlot = slot, Kind = kind, RegionId = _protection.NewRegionId(),
             Permissions = RegionPermissions.Read | RegionPermissions.Write, FreshIsZero = true,
-        }, out _);
+        }, out int index);
         if (status != TrpStatus.Ok) _protection.Keys.Release(slot);
+        else ReportEar(_protectedState.Ear[index], added: true);
         FlushTlb();
         return status;
     }
@@ -193,8 +233,9 @@ public sealed unsafe partial class Hart
                 Start = BinaryPrimitives.ReadUInt64LittleEndian(d), Length = BinaryPrimitives.ReadUInt64LittleEndian(d[8..]),
                 RegionId = BinaryPrimitives.ReadUInt32LittleEndian(d[16..]), Kind = kind, Permissions = permissions,
                 FreshIsZero = (d[22] & 1) != 0, KeySlot = slot,
-            }, out _);
+            }, out int index);
             if (status != TrpStatus.Ok) _protection.Keys.Release(slot);
+            else ReportEar(_protectedState.Ear[index], added: true);
             FlushTlb();
             return status;
         }
@@ -210,6 +251,7 @@ public sealed unsafe partial class Hart
         int index = ear.IndexStartingAt(start);
         if (index < 0) return TrpStatus.NoSuchRegion;
         int slot = ear[index].KeySlot;
+        ReportEar(ear[index], added: false);
         ear.Clear(index);
         bool stillUsed = false;
         foreach (var e in ear.Entries) stillUsed |= e.Valid && e.KeySlot == slot;

@@ -31,7 +31,12 @@ internal sealed class ChipPort(Processor processor) : OsPort
             var protection = _processor.Protection ?? throw new InvalidOperationException("a sealed context needs a tamper-resistant chip");
             Span<ulong> registers = stackalloc ulong[32];
             var refusal = protection.Unseal(sealedState, context.Satp, registers, out ulong pc, out bool atEcall, out var state);
-            if (refusal != ContextRefusal.None) return new UserRunResult(UserExit.Refused, default, 0, refusal);
+            if (refusal != ContextRefusal.None)
+            {
+                _processor.Observer?.ContextRefused(sealedState.Length >= 4 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(sealedState) : 0, refusal);
+                return new UserRunResult(UserExit.Refused, default, 0, refusal);
+            }
+            _processor.Observer?.ContextResumed(state!.ContextId);
             if (atEcall && context.SyscallCompleted)
             {
                 registers[10] = context.SyscallResult;
@@ -59,8 +64,8 @@ internal sealed class ChipPort(Processor processor) : OsPort
         bool trapped = result.Reason == StopReason.Trap;
         if (!trapped && result.Reason != StopReason.InstructionLimit)
             throw new InvalidOperationException($"a user context stopped for {result.Reason}, which a U-mode run cannot cause");
-        ulong resumeAt = trapped ? hart.Mepc : hart.PcOnChip;
-        var trap = trapped ? hart.LastTrap!.Value : default;
+        ulong resumeAt = trapped ? hart.MepcOnChip : hart.PcOnChip;
+        var trap = trapped ? hart.LastTrapOnChip!.Value : default;
 
         if (hart.ProtectedState is { } running)
         {
@@ -69,6 +74,7 @@ internal sealed class ChipPort(Processor processor) : OsPort
             Span<ulong> registers = stackalloc ulong[32];
             for (int r = 1; r < 32; r++) registers[r] = hart.ReadRegisterOnChip(r);
             context.SealedState = _processor.Protection!.Seal(running, registers, resumeAt, atEcall);
+            _processor.Observer?.ContextSealed(running.ContextId, atEcall);
             registers.Clear();
             for (int r = 1; r < 32; r++)
             {
@@ -96,7 +102,11 @@ internal sealed class ChipPort(Processor processor) : OsPort
     public override void ReleaseProtectedContext(UserContext context)
     {
         if (context.SealedState is { Length: >= 4 } blob && _processor.Protection is { } protection)
-            protection.Release(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(blob));
+        {
+            uint contextId = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(blob);
+            protection.Release(contextId);
+            _processor.Observer?.ContextReleased(contextId);
+        }
         context.SealedState = null;
     }
 

@@ -22,6 +22,13 @@ public sealed class EncryptionStatistics
 }
 
 /// <summary>
+/// Lines the memory encryption unit moved for one protected region (identified by region id and
+/// instance; the key context is the key-table slot it used last), for per-region statistics.
+/// </summary>
+public sealed record RegionTraffic(uint RegionId, uint Instance, int KeyContext, ulong LinesDecrypted, ulong LinesEncrypted,
+    ulong FreshLines, ulong MacChecks, ulong MacWrites, ulong MacFailures, ulong TreeNodes);
+
+/// <summary>
 /// The memory encryption unit in the bus interface (SPEC 2.2-2.3): decrypts every protected line on
 /// its way into the cache and encrypts it on write-back, with the key of the line's EAR entry and a
 /// tweak made of the region id and the line's offset in the region (not its address), so a region
@@ -53,6 +60,29 @@ internal sealed class MemoryEncryptionUnit
     public MemoryProtectionMode Mode { get; }
     public EncryptionStatistics Statistics { get; } = new();
 
+    /// <summary>Per-region counters (mutable, keyed by region id and instance); null while nobody asked for them (it costs a lookup per line).</summary>
+    private Dictionary<(uint RegionId, uint Instance), ulong[]>? _perRegion;
+
+    private const int TrafficDecrypted = 0, TrafficEncrypted = 1, TrafficFresh = 2, TrafficMacChecks = 3, TrafficMacWrites = 4,
+        TrafficMacFailures = 5, TrafficTreeNodes = 6, TrafficKeySlot = 7, TrafficFields = 8;
+
+    public void CountPerRegion(bool on) => _perRegion = on ? _perRegion ?? [] : null;
+
+    public IReadOnlyList<RegionTraffic> RegionTraffic() => _perRegion is null ? [] :
+        [.. _perRegion.Select(r => new RegionTraffic(r.Key.RegionId, r.Key.Instance, (int)r.Value[TrafficKeySlot], r.Value[TrafficDecrypted],
+            r.Value[TrafficEncrypted], r.Value[TrafficFresh], r.Value[TrafficMacChecks], r.Value[TrafficMacWrites], r.Value[TrafficMacFailures], r.Value[TrafficTreeNodes]))];
+
+    private ulong[]? Traffic(in LineContext line)
+    {
+        if (_perRegion is null) return null;
+        if (!_perRegion.TryGetValue((line.RegionId, line.Instance), out var counters))
+            _perRegion[(line.RegionId, line.Instance)] = counters = new ulong[TrafficFields];
+        counters[TrafficKeySlot] = (ulong)line.KeySlot;
+        return counters;
+    }
+
+    private ulong TreeNodes => _tree is null ? 0 : _tree.NodeVerifications + _tree.NodeUpdates;
+
     private static UInt128 Tweak(uint regionId, uint line, ulong counter) => LineCrypto.Tweak(regionId, line, counter);
 
     /// <summary>
@@ -63,12 +93,17 @@ internal sealed class MemoryEncryptionUnit
     {
         Span<byte> ciphertext = stackalloc byte[64];
         ulong counter = 0;
+        var traffic = Traffic(line);
         if (Mode == MemoryProtectionMode.Authenticated)
         {
             var region = new IntegrityRegion(_keyTag(line.KeySlot), line.RegionId, line.Instance);
-            if (_tree!.Counter(region, line.LineIndex) is not { } c)
+            ulong nodesBefore = traffic is null ? 0 : TreeNodes;
+            ulong? verified = _tree!.Counter(region, line.LineIndex);
+            if (traffic is not null) traffic[TrafficTreeNodes] += TreeNodes - nodesBefore;
+            if (verified is not { } c)
             {
                 Statistics.MacFailures++;
+                if (traffic is not null) traffic[TrafficMacFailures]++;
                 plaintext.Clear();
                 return false;
             }
@@ -77,26 +112,30 @@ internal sealed class MemoryEncryptionUnit
             {
                 // Never written by the chip since the region was made: it reads as zeros.
                 Statistics.FreshLines++;
+                if (traffic is not null) traffic[TrafficFresh]++;
                 plaintext.Clear();
                 return true;
             }
-            _biu.ReadLine(address, ciphertext);
+            _biu.ReadLine(address, ciphertext, line.KeySlot);
             Statistics.MacChecks++;
+            if (traffic is not null) traffic[TrafficMacChecks]++;
             ulong expected = _metadata.Page(region, line.LineIndex / IntegrityMetadataStore.LinesPerPage, create: false)
                 .Macs[line.LineIndex % IntegrityMetadataStore.LinesPerPage];
             if (_keys.Mac(line.KeySlot).Compute(LineCrypto.MacTweak(line.RegionId, line.LineIndex, counter, line.Instance), ciphertext) != expected)
             {
                 Statistics.MacFailures++;
+                if (traffic is not null) traffic[TrafficMacFailures]++;
                 plaintext.Clear();
                 return false;
             }
         }
         else
         {
-            _biu.ReadLine(address, ciphertext);
+            _biu.ReadLine(address, ciphertext, line.KeySlot);
         }
         _keys.Cipher(line.KeySlot).DecryptLine(Tweak(line.RegionId, line.LineIndex, counter), ciphertext, plaintext);
         Statistics.LinesDecrypted++;
+        if (traffic is not null) traffic[TrafficDecrypted]++;
         return true;
     }
 
@@ -106,26 +145,33 @@ internal sealed class MemoryEncryptionUnit
         Span<byte> ciphertext = stackalloc byte[64];
         ulong counter = 0;
         IntegrityRegion region = default;
+        var traffic = Traffic(line);
         if (Mode == MemoryProtectionMode.Authenticated)
         {
             region = new IntegrityRegion(_keyTag(line.KeySlot), line.RegionId, line.Instance);
-            if (_tree!.Increment(region, line.LineIndex) is not { } c)
+            ulong nodesBefore = traffic is null ? 0 : TreeNodes;
+            ulong? incremented = _tree!.Increment(region, line.LineIndex);
+            if (traffic is not null) traffic[TrafficTreeNodes] += TreeNodes - nodesBefore;
+            if (incremented is not { } c)
             {
                 // The counters were tampered with: refuse to extend a forged history.
                 Statistics.MacFailures++;
+                if (traffic is not null) traffic[TrafficMacFailures]++;
                 return false;
             }
             counter = c;
         }
         _keys.Cipher(line.KeySlot).EncryptLine(Tweak(line.RegionId, line.LineIndex, counter), plaintext, ciphertext);
         Statistics.LinesEncrypted++;
+        if (traffic is not null) traffic[TrafficEncrypted]++;
         if (Mode == MemoryProtectionMode.Authenticated)
         {
             Statistics.MacWrites++;
+            if (traffic is not null) traffic[TrafficMacWrites]++;
             _metadata.Page(region, line.LineIndex / IntegrityMetadataStore.LinesPerPage, create: true)
                 .Macs[line.LineIndex % IntegrityMetadataStore.LinesPerPage] = _keys.Mac(line.KeySlot).Compute(LineCrypto.MacTweak(line.RegionId, line.LineIndex, counter, line.Instance), ciphertext);
         }
-        _biu.WriteLine(address, ciphertext);
+        _biu.WriteLine(address, ciphertext, line.KeySlot);
         return true;
     }
 }

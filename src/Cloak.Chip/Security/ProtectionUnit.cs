@@ -7,8 +7,6 @@ using Cloak.Platform;
 
 namespace Cloak.Chip.Security;
 
-/// <summary>Why the chip refused to resume a sealed context.</summary>
-
 /// <summary>
 /// The chip's protection hardware, assembled: key table, memory encryption unit, caches, counter tree,
 /// context registry and the secrets derived from the chip identity. The hart consults it on every

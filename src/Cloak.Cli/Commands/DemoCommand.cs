@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text;
+using Cloak.Cli.Terminal;
 using Cloak.Demo;
+using Cloak.Observation;
 
 namespace Cloak.Cli.Commands;
 
@@ -30,10 +32,15 @@ internal static class DemoCommand
         attack.AcceptOnlyFromAmong("none", "snoop", "mitm", "remap", "tamper", "replay", "context");
         var auth = new Option<bool>("--auth") { Description = "Authenticated memory (MACs, counters, on-chip root) instead of confidentiality only." };
         var signedExchange = new Option<bool>("--signed") { Description = "M4/M5: authenticate the pairwise key exchanges with signatures (as M3)." };
+        var narrate = new Option<string>("--narrate") { Description = "Whose protocol steps to narrate as they happen: all, owner or none.", DefaultValueFactory = _ => "all" };
+        narrate.AcceptOnlyFromAmong("all", "owner", "none");
+        var seed = new Option<int>("--seed") { Description = "Seed of the OS model's frame allocation and layout (the chip's keys are random whatever the seed).", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var instruments = new InstrumentOptions();
         var command = new Command("demo", "Run a sharing method end to end on a fresh chip with sealed owner and client programs, narrate each claim step, show what a process reads beside what the OS sees, and give a verdict. Plain 'cloak demo' is M4 with 3 clients under a snooping OS.")
         {
-            method, clients, attack, auth, signedExchange,
+            method, clients, attack, auth, signedExchange, narrate, seed,
         };
+        foreach (var option in instruments.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var options = new ScenarioOptions
@@ -44,6 +51,8 @@ internal static class DemoCommand
                 Authenticated = parse.GetValue(auth),
                 Signed = parse.GetValue(signedExchange),
                 Narration = Console.Out,
+                Narrate = Enum.Parse<NarrationLevel>(parse.GetRequiredValue(narrate), ignoreCase: true),
+                Seed = parse.GetValue(seed),
             };
             if (options.ClientCount is < 1 or > 32)
                 throw new CliError(ExitCodes.Usage, "--clients must be 1-32");
@@ -51,13 +60,31 @@ internal static class DemoCommand
                 throw new CliError(ExitCodes.Usage, "M2 and M3 are between two processes: --clients must be 1");
             if (options.Method is ShareMethod.M4 or ShareMethod.M5 && options.ClientCount < 2)
                 throw new CliError(ExitCodes.Usage, "M4 and M5 need at least 2 clients");
-            return Run(options);
+            if (options.Signed && options.Method is not (ShareMethod.M4 or ShareMethod.M5))
+                throw new CliError(ExitCodes.Usage, $"--signed is for M4 and M5 (it signs their pairwise key exchanges); {(options.Method == ShareMethod.M3 ? "M3 is the signed exchange already" : $"{options.Method} has no key exchange to sign")}");
+            return Run(options, instruments.Read(parse));
         });
         return command;
     }
 
-    private static int Run(ScenarioOptions options)
+    private static int Run(ScenarioOptions options, InstrumentRequest request)
     {
+        using var instruments = Instruments.Open(request);
+        using var interruption = new Interruption();
+        Os.OsMachine? machine = null;
+        var status = new ProgressStatus();
+        using var progress = ProgressLine.Start(() => machine is null ? "" : status.Describe(machine.Processor, instruments.Recorder));
+        options = options with
+        {
+            Cancellation = interruption.Token,
+            Narration = progress.Enabled ? new ProgressAwareWriter(Console.Out, progress) : options.Narration,
+            Instrument = (built, machineOptions) =>
+            {
+                machine = built;
+                // Always recorded: the progress line names the protocol step reached.
+                instruments.Attach(RunRecorder.Attach(built, MachineConfiguration.Of(built, machineOptions)));
+            },
+        };
         var o = Console.Out;
         int clients = options.ClientCount;
         o.WriteLine($"Cloak demo: {options.Method} ({Claims[options.Method]})");
@@ -74,6 +101,10 @@ internal static class DemoCommand
         {
             throw new CliError(ExitCodes.NoInput, e.Message);
         }
+        finally
+        {
+            progress.Stop();
+        }
 
         o.WriteLine();
         o.WriteLine("What a process reads from the shared region, and what the OS and the bus see at the same place in DRAM:");
@@ -86,18 +117,40 @@ internal static class DemoCommand
         o.WriteLine();
         foreach (var (pid, text) in result.Output.OrderBy(p => p.Key))
         {
-            var process = result.Processes.First(p => p.Pid == pid);
             foreach (string line in text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("[claim", StringComparison.Ordinal) && !l.StartsWith("VIEW", StringComparison.Ordinal)))
-                o.WriteLine($"  [{pid}:{process.Name}] {line}");
+                o.WriteLine($"  [{result.Who(pid)}] {line}");
         }
         foreach (var p in result.Processes.Where(p => p.KillReason is not null))
-            o.WriteLine($"  [{p.Pid}:{p.Name}] killed: {p.KillReason}");
+            o.WriteLine($"  [{result.Who(p.Pid)}] killed: {p.KillReason}");
         if (result.Setup is { } setup)
             o.WriteLine($"  group set up after {setup.Instructions:N0} guest instructions, {setup.HostTime.TotalMilliseconds:F0} ms of host time");
         o.WriteLine();
         o.WriteLine($"Verdict: {Describe(result.Verdict)}");
         o.WriteLine($"  {result.Explanation}");
-        return result.Verdict == Verdict.Failed ? 1 : 0;
+        o.Flush();
+
+        bool interrupted = result.Run.End == Kernel.KernelRunEnd.Interrupted;
+        int code = interrupted ? interruption.ExitCode : result.Verdict == Verdict.Failed ? 1 : 0;
+        var failures = instruments.Finish(new RunConclusion(
+            interrupted ? "interrupted" : result.Run.End == Kernel.KernelRunEnd.InstructionLimit ? "instruction-limit" : "all-exited",
+            code, interrupted ? $"interrupted by {interruption.What}" : null, result.Run.Statistics.HostTime, interrupted)
+        {
+            Verdict = Describe(result.Verdict),
+            Explanation = result.Explanation,
+        }, result.Run.Statistics);
+        foreach (string failure in failures) Console.Error.WriteLine($"cloak: {failure}");
+        if (interrupted) Console.Error.WriteLine($"cloak: interrupted by {interruption.What}");
+        return failures.Count > 0 && code == 0 ? ExitCodes.NoInput : code;
+    }
+
+    /// <summary>Narration that steps around the progress line.</summary>
+    private sealed class ProgressAwareWriter(TextWriter inner, ProgressLine progress) : TextWriter
+    {
+        public override Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value) => progress.Around(() => inner.Write(value));
+
+        public override void WriteLine(string? value) => progress.Around(() => inner.WriteLine(value));
     }
 
     private static string Describe(Verdict verdict) => verdict switch

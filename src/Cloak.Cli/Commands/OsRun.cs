@@ -1,10 +1,12 @@
-using System.Globalization;
 using Cloak.Chip.Cpu;
 using Cloak.Chip.Security;
+using Cloak.Cli.Terminal;
 using Cloak.Elf;
 using Cloak.Kernel;
+using Cloak.Observation;
 using Cloak.Os;
 using Cloak.Sealing;
+using Cloak.Tracing;
 
 namespace Cloak.Cli.Commands;
 
@@ -12,7 +14,7 @@ namespace Cloak.Cli.Commands;
 internal static class OsRun
 {
     public static int Execute(IReadOnlyList<ProgramFile> programs, HartOptions hart, ulong ramSize,
-        KernelOptions kernel, SecurityOptions security, string? chipKey, string? outputDir, bool printStats,
+        KernelOptions kernel, SecurityOptions security, string? chipKey, string? outputDir, InstrumentRequest request, string? tracePath,
         IReadOnlyList<IReadOnlyList<string>>? arguments = null)
     {
         foreach (var program in programs)
@@ -36,23 +38,29 @@ internal static class OsRun
             }
         }
         using var identityScope = identity;
-        if (outputDir is not null) Directory.CreateDirectory(outputDir);
+        if (outputDir is not null) CreateOutputDirectory(outputDir);
 
-        using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+        using var instruments = Instruments.Open(request);
+        using var traceWriter = tracePath is null ? null : RunCommand.OpenTrace(tracePath);
+        using var interruption = new Interruption();
+        OsMachine? machine = null;
+        var status = new ProgressStatus();
+        using var progress = ProgressLine.Start(() => machine is null ? "" : status.Describe(machine.Processor, instruments.Recorder));
+        using var stdout = new LineFlushingStream(Console.OpenStandardOutput(), progress, ownsInner: true);
         var outputs = new List<Stream>();
         Stream OutputFor(int pid, string name)
         {
             Stream stream = outputDir is not null
-                ? new FileStream(Path.Combine(outputDir, $"{pid}-{name}.out"), FileMode.Create, FileAccess.Write)
+                ? new LineFlushingStream(Instruments.OpenOutput(Path.Combine(outputDir, $"{pid}-{name}.out"), "--output-dir"), ProgressLine.None, ownsInner: true)
                 : programs.Count == 1 ? stdout : new PrefixedLineStream(stdout, $"[{pid}:{name}] ");
             outputs.Add(stream);
             return stream;
         }
 
-        OsMachine machine;
+        OsMachineOptions options;
         try
         {
-            machine = new OsMachine(new OsMachineOptions
+            options = new OsMachineOptions
             {
                 RamSize = ramSize,
                 Hart = hart,
@@ -63,7 +71,9 @@ internal static class OsRun
                     OutputFor = OutputFor,
                     InputFor = (pid, _) => pid == 1 && programs.Count == 1 ? Console.OpenStandardInput() : Stream.Null,
                 },
-            });
+            };
+            machine = new OsMachine(options);
+            if (request.Any || traceWriter is not null) instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
             foreach (var program in programs) machine.Register(program.Name, program);
             for (int i = 0; i < programs.Count; i++)
                 machine.Start(programs[i].Name, [programs[i].Name, .. arguments?[i] ?? []]);
@@ -81,53 +91,57 @@ internal static class OsRun
             throw new CliError(ExitCodes.Usage, $"cannot start the programs: {e.Message} (try a larger --dram)");
         }
 
-        var outcome = machine.Run();
-        foreach (var stream in outputs) stream.Flush();
-        foreach (var stream in outputs.Where(s => s != stdout)) stream.Dispose();
-        stdout.Flush();
+        var recorder = instruments.Recorder;
+        var commitLog = traceWriter is null ? null : new CommitLogWriter(traceWriter, who: () => recorder?.Running is { } p ? $"[{p.Pid}:{p.Name}]" : "[os]");
+        if (commitLog is not null) machine.Processor.Hart.Tracer = commitLog;
+
+        OsRunOutcome outcome;
+        try
+        {
+            outcome = machine.Run(interruption.Token);
+        }
+        finally
+        {
+            progress.Stop();
+            foreach (var stream in outputs) stream.Flush();
+            foreach (var stream in outputs.Where(s => s != stdout)) stream.Dispose();
+            stdout.Flush();
+        }
+        string? traceFailure = RunCommand.FinishTrace(commitLog, traceWriter, tracePath);
 
         foreach (var p in outcome.Processes.Where(p => p.KillReason is not null))
             Console.Error.WriteLine($"cloak: process {p.Pid} ({p.Name}) killed: {p.KillReason}");
-        if (printStats) PrintStats(outcome);
-        if (outcome.End == KernelRunEnd.InstructionLimit)
-        {
-            Console.Error.WriteLine($"cloak: stopped after {outcome.Statistics.Instructions} instructions (--max-instructions)");
-            return ExitCodes.InstructionLimit;
-        }
         var failed = outcome.Processes.FirstOrDefault(p => p.ExitCode != 0);
-        return failed is null ? ExitCodes.Success : failed.ExitCode & 0xFF;
+        var (end, code, message) = outcome.End switch
+        {
+            KernelRunEnd.InstructionLimit => ("instruction-limit", ExitCodes.InstructionLimit,
+                $"stopped after {outcome.Statistics.Instructions} instructions (--max-instructions)"),
+            KernelRunEnd.Interrupted => ("interrupted", interruption.ExitCode,
+                $"interrupted by {interruption.What} after {outcome.Statistics.Instructions} instructions; {outcome.Processes.Count(p => p.KillReason is null && p.ExitCode == 0 && !Ended(machine, p.Pid))} process(es) were still running"),
+            _ => ("all-exited", failed is null ? ExitCodes.Success : failed.ExitCode & 0xFF, (string?)null),
+        };
+        var failures = instruments.Finish(new RunConclusion(end, code, message, outcome.Statistics.HostTime, outcome.End == KernelRunEnd.Interrupted), outcome.Statistics).ToList();
+        if (traceFailure is not null) failures.Add(traceFailure);
+        foreach (string failure in failures) Console.Error.WriteLine($"cloak: {failure}");
+        if (message is not null) Console.Error.WriteLine($"cloak: {message}");
+        return failures.Count > 0 && code == 0 ? ExitCodes.NoInput : code;
     }
 
-    private static void PrintStats(OsRunOutcome o)
+    private static bool Ended(OsMachine machine, int pid) =>
+        machine.Kernel.Processes.FirstOrDefault(p => p.Pid == pid)?.State is ProcessState.Zombie or ProcessState.Reaped;
+
+    /// <summary>Creates --output-dir, or fails with one line if it names a file or cannot be made.</summary>
+    private static void CreateOutputDirectory(string path)
     {
-        var c = CultureInfo.InvariantCulture;
-        var e = Console.Error;
-        e.WriteLine("cloak: pid  name              exit  instructions  page-faults  swap-ins  switches  syscalls");
-        foreach (var p in o.Processes)
-            e.WriteLine(string.Create(c, $"cloak: {p.Pid,3}  {p.Name,-16} {p.ExitCode,5}  {p.Statistics.Instructions,12}  {p.Statistics.PageFaults,11}  {p.Statistics.SwapIns,8}  {p.Statistics.ContextSwitches,8}  {p.Statistics.Syscalls,8}"));
-        var s = o.Statistics;
-        e.WriteLine(string.Create(c, $"""
-            cloak: instructions retired  {s.Instructions}
-            cloak: simulated cycles      {o.Chip?.Cycles ?? 0}
-            cloak: host seconds          {s.HostTime.TotalSeconds:F3}
-            cloak: MIPS                  {s.Mips:F1}
-            cloak: context switches      {s.ContextSwitches}
-            cloak: timer interrupts      {s.TimerInterrupts}
-            cloak: syscalls              {s.Syscalls}
-            cloak: page faults           {s.PageFaults}
-            cloak: swap outs / ins       {s.SwapOuts} / {s.SwapIns}
-            """));
-        if (o.Chip is not { } chip || chip.Protection.ContextSaves + chip.Encryption.LinesDecrypted == 0) return;
-        e.WriteLine(string.Create(c, $"""
-            cloak: protection cycles     {chip.ProtectionStallCycles} (latency model; part of the simulated cycles)
-            cloak: lines decrypted       {chip.Encryption.LinesDecrypted} ({chip.Encryption.BytesDecrypted} bytes)
-            cloak: lines encrypted       {chip.Encryption.LinesEncrypted} ({chip.Encryption.BytesEncrypted} bytes)
-            cloak: MAC checks / failures {chip.Encryption.MacChecks} / {chip.Encryption.MacFailures}
-            cloak: data cache hits/miss  {chip.DataCacheHits} / {chip.DataCacheMisses} ({chip.DataCacheWriteBacks} write-backs)
-            cloak: icache misses         {chip.InstructionCacheMisses}
-            cloak: EAR lookups           {chip.Protection.EarLookups}
-            cloak: contexts saved/restored {chip.Protection.ContextSaves} / {chip.Protection.ContextRestores} (refused {chip.Protection.ContextsRefused})
-            cloak: bus lines read/written {chip.BusLinesRead} / {chip.BusLinesWritten}
-            """));
+        if (File.Exists(path) || (Path.Exists(path) && !Directory.Exists(path)))
+            throw new CliError(ExitCodes.NoInput, $"--output-dir: '{path}' exists and is not a directory");
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliError(ExitCodes.NoInput, $"--output-dir: cannot create '{path}': {e.Message}");
+        }
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Cloak.BareMetal;
 using Cloak.Chip.Cpu;
 using Cloak.Chip.Security;
@@ -7,6 +6,8 @@ using Cloak.Elf;
 using Cloak.Kernel;
 using Cloak.Os;
 using Cloak.Sealing;
+using Cloak.Cli.Terminal;
+using Cloak.Observation;
 using Cloak.Tracing;
 
 namespace Cloak.Cli.Commands;
@@ -22,8 +23,8 @@ internal static class RunCommand
                           "Arguments: PROGRAM -- ARG... for one program, PROGRAM:ARG1,ARG2 for each of several (\\, is a comma inside an argument).",
             Arity = ArgumentArity.OneOrMore,
         };
-        var stats = new Option<bool>("--stats") { Description = "Print instructions retired, host seconds, MIPS and machine counters to stderr at the end." };
-        var trace = new Option<string?>("--trace") { Description = "Write one line per retired instruction (pc, bits, disassembly, register written, memory accessed) to FILE.", HelpName = "FILE" };
+        var instruments = new InstrumentOptions();
+        var trace = new Option<string?>("--trace") { Description = "Write one line per retired instruction (pc, bits, disassembly, register written, memory accessed) to FILE; under the OS model each line names its process, and a protected process's instructions show only as 'protected instruction N'.", HelpName = "FILE" };
         var maxInstructions = new Option<long?>("--max-instructions") { Description = "Stop after N instructions (exit code 124).", HelpName = "N" };
         var ramSize = new Option<string>("--ram-size") { Description = "RAM size, e.g. 128M, 1G, 0x800000.", DefaultValueFactory = _ => "128M", HelpName = "SIZE" };
         var ramBase = new Option<string>("--ram-base") { Description = "Physical address of RAM.", DefaultValueFactory = _ => "0x80000000", HelpName = "ADDRESS" };
@@ -47,9 +48,10 @@ internal static class RunCommand
 
         var command = new Command("run", "Run RISC-V programs: one bare-metal program (semihosting/HTIF), or user processes (linked with libcloak) under the OS model; exit with the program's exit code.")
         {
-            programs, stats, trace, maxInstructions, ramSize, ramBase, misaligned, tlbEntries, hostFiles, cmdline, quantum, seed, swap, outputDir,
+            programs, trace, maxInstructions, ramSize, ramBase, misaligned, tlbEntries, hostFiles, cmdline, quantum, seed, swap, outputDir,
             chip, auth, dcache, icache, ways, earEntries, latency,
         };
+        foreach (var option in instruments.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             // Words after -- are program arguments; before it, an unknown option would otherwise be taken for a program name.
@@ -63,9 +65,9 @@ internal static class RunCommand
                 TlbEntries = parse.GetValue(tlbEntries),
             };
             var programsLoaded = files.Select(LoadProgram).ToList();
+            var request = instruments.Read(parse);
             if (files.Length > 1 || programsLoaded[0].IsUserProcess)
             {
-                if (parse.GetValue(trace) is not null) throw new CliError(ExitCodes.Usage, "--trace works for bare-metal programs only");
                 var kernel = new KernelOptions
                 {
                     Quantum = parse.GetValue(quantum),
@@ -87,7 +89,7 @@ internal static class RunCommand
                 if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))
                     throw new CliError(ExitCodes.Usage, "sealed programs need the chip's private key: --chip FILE (create one with cloak keygen)");
                 return OsRun.Execute(programsLoaded, hart, Numbers.ParseSize(parse.GetRequiredValue(ramSize), "--ram-size"),
-                    kernel, security, chipKey, parse.GetValue(outputDir), parse.GetValue(stats), [.. requests.Select(r => r.Arguments)]);
+                    kernel, security, chipKey, parse.GetValue(outputDir), request, parse.GetValue(trace), [.. requests.Select(r => r.Arguments)]);
             }
             RejectMislinkedUserProgram(files[0], programsLoaded[0].Elf!);
             string commandLine = parse.GetRequiredValue(cmdline);
@@ -104,7 +106,7 @@ internal static class RunCommand
                 Numbers.ParseAddress(parse.GetRequiredValue(ramBase), "--ram-base"),
                 parse.GetValue(maxInstructions),
                 parse.GetValue(trace),
-                parse.GetValue(stats),
+                request,
                 parse.GetValue(hostFiles),
                 commandLine);
         });
@@ -156,15 +158,20 @@ internal static class RunCommand
     }
 
     private static int Execute(string path, ElfImage image, HartOptions hart, ulong ramSize, ulong ramBase, long? maxInstructions,
-        string? tracePath, bool printStats, string? hostFiles, string commandLine)
+        string? tracePath, InstrumentRequest request, string? hostFiles, string commandLine)
     {
         if (maxInstructions is < 0) throw new CliError(ExitCodes.Usage, "--max-instructions must not be negative");
 
-        using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
-        using var stderr = Console.OpenStandardError();
+        using var instruments = Instruments.Open(request);
+        using var traceWriter = tracePath is null ? null : OpenTrace(tracePath);
+        using var interruption = new Interruption();
+        BareMetalMachine? machine = null;
+        var status = new ProgressStatus();
+        using var progress = ProgressLine.Start(() => machine is null ? "" : status.Describe(machine.Processor, instruments.Recorder));
+        using var stdout = new LineFlushingStream(Console.OpenStandardOutput(), progress, ownsInner: true);
+        using var stderr = new LineFlushingStream(Console.OpenStandardError(), progress, ownsInner: true);
         using var stdin = Console.OpenStandardInput();
         MachineOptions options;
-        BareMetalMachine machine;
         try
         {
             options = new MachineOptions
@@ -193,52 +200,72 @@ internal static class RunCommand
             throw new CliError(ExitCodes.BadInput, $"{path}: {e.Message}");
         }
 
-        using var traceWriter = tracePath is null ? null : OpenTrace(tracePath);
-        if (traceWriter is not null) machine.Hart.Tracer = new CommitLogWriter(traceWriter);
+        var commitLog = traceWriter is null ? null : new CommitLogWriter(traceWriter);
+        if (commitLog is not null) machine.Hart.Tracer = commitLog;
+        if (request.Any) instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
 
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        RunOutcome outcome;
+        RunOutcome? outcome = null;
         try
         {
-            outcome = machine.Run(maxInstructions, cancellation.Token);
+            outcome = machine.Run(maxInstructions, interruption.Token);
         }
         catch (OperationCanceledException)
         {
-            throw new CliError(ExitCodes.Interrupted, $"interrupted at pc 0x{machine.Hart.Pc:x} after {machine.Hart.InstructionsRetired} instructions");
+            // Interrupted: the output so far is out already; the files below are still written.
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
-            traceWriter?.Flush();
+            progress.Stop();
         }
+        string? traceFailure = FinishTrace(commitLog, traceWriter, tracePath);
 
-        if (printStats) PrintStats(outcome);
-        return outcome.End switch
+        var conclusion = outcome is null
+            ? new RunConclusion("interrupted", interruption.ExitCode, $"interrupted by {interruption.What} at pc 0x{machine.Hart.Pc:x} after {machine.Hart.InstructionsRetired} instructions",
+                instruments.Recorder?.Elapsed ?? TimeSpan.Zero, Interrupted: true)
+            : new RunConclusion(Names(outcome.End), outcome.End == RunEnd.Exited ? outcome.ExitCode & 0xFF : 0, outcome.Message, outcome.HostTime);
+        var failures = instruments.Finish(conclusion).ToList();
+        if (traceFailure is not null) failures.Add(traceFailure);
+        foreach (string failure in failures) Console.Error.WriteLine($"cloak: {failure}");
+
+        if (outcome is null) return Report(interruption.ExitCode, conclusion.Message);
+        int code = outcome.End switch
         {
             RunEnd.Exited => outcome.ExitCode & 0xFF,
             RunEnd.GuestFault => Report(ExitCodes.GuestFault, outcome.Message),
             RunEnd.InstructionLimit => Report(ExitCodes.InstructionLimit, outcome.Message),
             _ => Report(ExitCodes.GuestStuck, outcome.Message),
         };
+        return failures.Count > 0 && code == 0 ? ExitCodes.NoInput : code;
     }
 
-    private static StreamWriter OpenTrace(string path)
+    /// <summary>How a bare-metal run ended, as the statistics name it.</summary>
+    private static string Names(RunEnd end) => end switch
     {
+        RunEnd.Exited => "exited",
+        RunEnd.GuestFault => "guest-fault",
+        RunEnd.InstructionLimit => "instruction-limit",
+        RunEnd.WaitingForever => "waiting-forever",
+        _ => "host-error",
+    };
+
+    /// <summary>Flushes the commit log; a trace that could not be written (a full disk, /dev/full) is a message, not a crash.</summary>
+    internal static string? FinishTrace(CommitLogWriter? log, StreamWriter? writer, string? path)
+    {
+        if (log is null || writer is null) return null;
+        if (log.Failure is { } failure) return $"--trace: writing '{path}' failed: {failure}";
         try
         {
-            return new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false), 1 << 16);
+            writer.Flush();
+            return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (IOException e)
         {
-            throw new CliError(ExitCodes.NoInput, $"--trace: cannot write '{path}': {e.Message}");
+            return $"--trace: writing '{path}' failed: {e.Message}";
         }
     }
+
+    internal static StreamWriter OpenTrace(string path) =>
+        new(Instruments.OpenOutput(path, "--trace"), new System.Text.UTF8Encoding(false), 1 << 16);
 
     private static CryptoLatency ParseLatency(string text)
     {
@@ -256,20 +283,6 @@ internal static class RunCommand
     {
         Console.Error.WriteLine($"cloak: {message}");
         return code;
-    }
-
-    private static void PrintStats(RunOutcome o)
-    {
-        var c = CultureInfo.InvariantCulture;
-        Console.Error.WriteLine(string.Create(c, $"""
-            cloak: instructions retired  {o.InstructionsRetired}
-            cloak: simulated cycles      {o.Cycles}
-            cloak: host seconds          {o.HostTime.TotalSeconds:F3}
-            cloak: MIPS                  {o.Mips:F1}
-            cloak: traps taken           {o.TrapsTaken}
-            cloak: page walks            {o.PageWalks}
-            cloak: decoded code pages    {o.DecodedPages}
-            """));
     }
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();

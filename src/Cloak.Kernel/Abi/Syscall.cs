@@ -43,6 +43,12 @@ public enum Syscall : ulong
     ChanRecv = 0x1023,
     /// <summary>chan_close(handle) -> 0.</summary>
     ChanClose = 0x1024,
+
+    /// <summary>
+    /// note(buffer, length) -> 0: posts "TOPIC\tTEXT" (UTF-8, at most 512 bytes) to the OS's observers,
+    /// as public as console output (libcloak announces each protocol step this way).
+    /// </summary>
+    Note = 0x1030,
 }
 
 /// <summary>Flags of chan_recv.</summary>

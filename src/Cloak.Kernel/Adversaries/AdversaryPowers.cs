@@ -17,10 +17,23 @@ public readonly record struct AreaInfo(ulong Start, ulong End, AreaKind Kind, Pr
 public sealed class AdversaryPowers
 {
     private readonly Kernel _kernel;
+    private readonly Adversary _holder;
 
-    internal AdversaryPowers(Kernel kernel) => _kernel = kernel;
+    internal AdversaryPowers(Kernel kernel, Adversary holder)
+    {
+        _kernel = kernel;
+        _holder = holder;
+        Memory = new AdversaryMemory(kernel.Port.Memory, this);
+    }
 
-    public Dram Memory => _kernel.Port.Memory;
+    /// <summary>All of physical memory as it is outside the chip: read and write anything (writes are reported as actions).</summary>
+    public AdversaryMemory Memory { get; }
+
+    /// <summary>Reports an action of this adversary to the kernel's observers (event traces, reports).</summary>
+    internal void Report(string action, Process? target = null) => _kernel.ReportAdversaryAction(new AdversaryActionEvent(_holder.Name, action, target));
+
+    /// <summary>Declares an action the kernel cannot see by itself (a swap slot or a saved context changed in place).</summary>
+    public void Declare(string action, Process? target = null) => Report(action, target);
 
     /// <summary>The off-chip integrity metadata the OS hosts in authenticated mode (counters, MACs, tree nodes): null otherwise.</summary>
     public IntegrityMetadataStore? IntegrityMetadata => _kernel.Port.IntegrityMetadata;
@@ -101,6 +114,7 @@ public sealed class AdversaryPowers
         }
         bool mapped = into.Memory.Table.Map(va, frame, protection);
         _kernel.Port.FlushTranslations();
+        if (mapped) Report($"mapped frame 0x{frame:x} at 0x{va:x} ({protection})", into);
         return mapped;
     }
 
@@ -112,13 +126,18 @@ public sealed class AdversaryPowers
         var sender = channel.Ends[1 - toSide]?.Owner ?? channel.Ends[toSide]?.Owner;
         if (sender is null) return false;
         _kernel.Deliver(channel, toSide, sender, payload);
+        Report($"injected a {payload.Length}-byte message on channel '{channelName}'", channel.Ends[toSide]?.Owner);
         return true;
     }
 
     /// <summary>The register context the kernel keeps for a process between runs (OS memory: readable, writable).</summary>
     public UserContext SavedContext(Process process) => process.Context;
 
-    public void Kill(Process process, string reason) => _kernel.KillByAdversary(process, reason);
+    public void Kill(Process process, string reason)
+    {
+        Report($"killed the process: {reason}", process);
+        _kernel.KillByAdversary(process, reason);
+    }
 
     public void FlushTranslations() => _kernel.Port.FlushTranslations();
 }

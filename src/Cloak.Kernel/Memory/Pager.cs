@@ -48,7 +48,7 @@ internal sealed class Pager
         Span<byte> bytes = stackalloc byte[4096];
         if (slot.SwapSlot >= 0)
         {
-            _events.SwapIn(new SwapEvent(slot.SwapSlot, frame, obj.Name, page));
+            _events.SwapIn(new SwapEvent(slot.SwapSlot, frame, obj.Name, page) { Owners = Owners(obj) });
             Swap.Slot(slot.SwapSlot).CopyTo(bytes);
             Swap.Free(slot.SwapSlot);
             slot.SwapSlot = -1;
@@ -82,6 +82,8 @@ internal sealed class Pager
         }
         slot.Populated = false;
     }
+
+    private static List<Process> Owners(MemoryObject obj) => [.. obj.Mappings.Select(m => m.Space.Owner).Distinct()];
 
     private void UnmapEverywhere(MemoryObject obj, int page)
     {
@@ -133,7 +135,7 @@ internal sealed class Pager
             obj.Pages[page].SwapSlot = swapSlot;
             Frames.Free(frame);
             SwapOuts++;
-            _events.SwapOut(new SwapEvent(swapSlot, frame, obj.Name, page));
+            _events.SwapOut(new SwapEvent(swapSlot, frame, obj.Name, page) { Owners = Owners(obj) });
             return true;
         }
         if (clearedAccessed) _port.FlushTranslations();

@@ -14,6 +14,9 @@ namespace Cloak.Demo;
 /// <summary>The patent's sharing methods (SPEC section 4).</summary>
 public enum ShareMethod { M1, M2, M3, M4, M5 }
 
+/// <summary>Whose protocol steps the demo narrates.</summary>
+public enum NarrationLevel { All, Owner, None }
+
 /// <summary>What the OS does to the processes while they share.</summary>
 public enum Attack { None, Snoop, Mitm, Remap, Tamper, Replay, Context }
 
@@ -47,16 +50,28 @@ public sealed record ScenarioOptions
     public string? ProgramDirectory { get; init; }
     /// <summary>Live narration (each claim step as it happens); null for none.</summary>
     public TextWriter? Narration { get; init; }
+    /// <summary>Whose steps the narration shows: everyone's, the owner's only, or none.</summary>
+    public NarrationLevel Narrate { get; init; } = NarrationLevel.All;
     public ulong RamSize { get; init; } = 64UL << 20;
     /// <summary>More adversaries to attach after the attack's own (passive observers in tests, say).</summary>
     public IReadOnlyList<Adversary> Observers { get; init; } = [];
     public int Seed { get; init; } = 1;
+    /// <summary>Called with the machine once it is built, before any process starts: where the host attaches its instruments.</summary>
+    public Action<OsMachine, OsMachineOptions>? Instrument { get; init; }
+    /// <summary>Stops the run between scheduling turns (Ctrl-C); the verdict is then <see cref="Verdict.Failed"/> with the reason.</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 public sealed record ScenarioResult(
     Verdict Verdict, string Explanation, IReadOnlyList<ProcessOutcome> Processes, IReadOnlyDictionary<int, string> Output,
     IReadOnlyList<SideBySide> Views, OsRunOutcome Run)
 {
+    /// <summary>How each process is called everywhere (narration, verdict, output): "owner", "client 2", "spy", by pid.</summary>
+    public IReadOnlyDictionary<int, string> Labels { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>"client 2 (pid 3)": the label, with the pid in brackets.</summary>
+    public string Who(int pid) => Labels.TryGetValue(pid, out var label) ? $"{label} (pid {pid})" : $"pid {pid}";
+
     /// <summary>What it cost to set the group up (until the owner reports it), or null if it never was.</summary>
     public SetupCost? Setup { get; init; }
 }
@@ -85,6 +100,8 @@ public static class ShareScenario
             throw new ArgumentOutOfRangeException(nameof(options), "M2 and M3 are between two processes: one client");
         if (options.Method is ShareMethod.M4 or ShareMethod.M5 && clients < 2)
             throw new ArgumentOutOfRangeException(nameof(options), "M4 and M5 need at least 2 clients");
+        if (options.Signed && options.Method is not (ShareMethod.M4 or ShareMethod.M5))
+            throw new ArgumentOutOfRangeException(nameof(options), "--signed is for M4 and M5 (their pairwise exchanges); M3 is the signed exchange already, and M1 and M2 have nothing to sign");
 
         using var identity = ChipIdentity.Generate();
         var (ownerProvision, clientProvision) = Provision(options);
@@ -98,7 +115,7 @@ public static class ShareScenario
         var clock = new System.Diagnostics.Stopwatch();
         SetupCost? setup = null;
         OsMachine? running = null;
-        var machine = new OsMachine(new OsMachineOptions
+        var machineOptions = new OsMachineOptions
         {
             RamSize = options.RamSize,
             Identity = identity,
@@ -116,38 +133,44 @@ public static class ShareScenario
                         text.Append(line).Append('\n');
                         if (setup is null && name == "owner" && line.Contains(" set up;", StringComparison.Ordinal))
                             setup = new SetupCost(clock.Elapsed, running!.Kernel.Processes.Aggregate(0UL, (sum, p) => sum + p.Statistics.Instructions));
-                        if (options.Narration is not null && line.StartsWith("[claim", StringComparison.Ordinal))
-                            options.Narration.WriteLine($"  {name,-8} {line}");
                     });
                 },
             },
-        });
+        };
+        var machine = new OsMachine(machineOptions);
+        options.Instrument?.Invoke(machine, machineOptions);
         machine.Register("owner", sealedOwner);
         machine.Register("client", sealedClient);
         machine.Register("spy", spy);
 
         var views = new ViewObserver();
         machine.Attach(views);
+        var labels = new Dictionary<int, string>();
+        var notes = new NoteWatch(labels, options);
+        machine.Kernel.AttachObserver(notes);
         var describe = Arm(machine, options);
         foreach (var observer in options.Observers) machine.Attach(observer);
 
         string method = options.Method.ToString().ToLowerInvariant();
         string[] extra = options.Signed ? ["signed"] : [];
-        machine.Start("owner", ["owner", method, clients.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra]);
+        labels[machine.Start("owner", ["owner", method, clients.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra]).Pid] = "owner";
         int lastClient = 0;
         for (int i = 1; i <= clients; i++)
+        {
             lastClient = machine.Start("client", ["client", method, i.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra]).Pid;
-        if (options.Attack == Attack.Remap) machine.Start("spy");
+            labels[lastClient] = $"client {i}";
+        }
+        if (options.Attack == Attack.Remap) labels[machine.Start("spy").Pid] = "spy";
 
         running = machine;
         clock.Start();
-        var run = machine.Run();
+        var run = machine.Run(options.Cancellation);
         clock.Stop();
         var texts = outputs.ToDictionary(o => o.Key, o => o.Value.ToString());
         // M5 removes the last client, which then tries the re-keyed region with its old key.
         int? removed = options.Method == ShareMethod.M5 ? lastClient : null;
-        var (verdict, explanation) = Judge(options, run, texts, describe(), removed);
-        return new ScenarioResult(verdict, explanation, run.Processes, texts, views.Views, run) { Setup = setup };
+        var (verdict, explanation) = Judge(options, run, labels, notes, describe(), removed);
+        return new ScenarioResult(verdict, explanation, run.Processes, texts, views.Views, run) { Setup = setup, Labels = labels };
     }
 
     /// <summary>Keys the vendor provisions into the images: a common key (M1) or signing keys (M3, signed M4/M5).</summary>
@@ -220,14 +243,16 @@ public static class ShareScenario
                 machine.Attach(tamper);
                 return () => (false, options.Attack == Attack.Tamper
                     ? "tamper: the OS flipped a bit of the shared region in DRAM after round 1"
-                    : "replay: the OS put back round 1's ciphertext of the shared region (and its counters and MACs) after round 2");
+                    : options.Authenticated
+                        ? "replay: the OS put back round 1's ciphertext of the shared region, with the counters, MACs and tree nodes it hosts, after round 2 (only the counter-tree root stays on chip)"
+                        : "replay: the OS put back round 1's ciphertext of the shared region after round 2 (confidentiality mode keeps no counters or MACs to replay)");
             }
             case Attack.Context:
             {
                 var tamper = new ContextTamper("client");
                 machine.Attach(tamper);
                 return () => (false, tamper.VictimPid is { } pid
-                    ? $"context: the OS flipped a bit of the saved context of client process {pid} during the protocol"
+                    ? $"context: the OS flipped a bit of the saved context of a client (pid {pid}) during the protocol"
                     : "context: the OS found no client context to change");
             }
             default:
@@ -267,41 +292,87 @@ public static class ShareScenario
         return (false, $"mitm: the OS replaced the public keys of {stolen.Count} exchange(s) but could not read the shared data");
     }
 
-    private static (Verdict, string) Judge(ScenarioOptions options, OsRunOutcome run, Dictionary<int, string> outputs, (bool Succeeded, string Text) attack, int? removedClient)
+    /// <summary>
+    /// The verdict, from structured outcomes only: how each process ended (its exit code, the trap
+    /// that killed it, a refused context), the spy's read as data, and what the attack reports of
+    /// itself. The examples' exit codes (guest/share/common.h): 0 shared correctly, 1 wrong data,
+    /// 2 a step failed, 3 a signature did not verify.
+    /// </summary>
+    private static (Verdict, string) Judge(ScenarioOptions options, OsRunOutcome run, Dictionary<int, string> labels, NoteWatch notes,
+        (bool Succeeded, string Text) attack, int? removedClient)
     {
-        string all = string.Join('\n', outputs.Values);
+        string Who(int pid) => labels.TryGetValue(pid, out var label) ? $"{label} (pid {pid})" : $"pid {pid}";
+        if (run.End == KernelRunEnd.Interrupted)
+            return (Verdict.Failed, $"{attack.Text}. The run was interrupted before the processes finished, so there is no verdict.");
+        static bool IntegrityFault(ProcessOutcome p) => p.End == ProcessEnd.Fault && p.FatalTrap?.Cause == Isa.TrapCause.IntegrityFault;
         // In authenticated mode the client M5 removed is stopped by an integrity fault when it reads
         // the re-keyed region with its old key: the intended outcome, not an attack being caught.
-        var removedStopped = run.Processes.FirstOrDefault(p => p.Pid == removedClient && p.KillReason is not null &&
-            p.KillReason.Contains("integrity", StringComparison.Ordinal) && options.Authenticated &&
+        var removedStopped = run.Processes.FirstOrDefault(p => p.Pid == removedClient && IntegrityFault(p) && options.Authenticated &&
             options.Attack is not (Attack.Tamper or Attack.Replay or Attack.Context));
-        var killed = run.Processes.Where(p => p.KillReason is not null && p.Name != "spy" && p != removedStopped).ToList();
-        bool detected = killed.Any(p => p.KillReason!.Contains("integrity", StringComparison.Ordinal) || p.KillReason.Contains("refused", StringComparison.Ordinal)) ||
-                        all.Contains("did not verify", StringComparison.Ordinal);
-        bool spyReadPlaintext = outputs.Values.Any(o => o.Contains("SPY", StringComparison.Ordinal) && o.Contains("SECRET", StringComparison.Ordinal));
-        bool allGood = run.End == KernelRunEnd.AllExited && run.Processes.Where(p => p.Name != "spy" && p != removedStopped).All(p => p.ExitCode == 0) &&
-                       all.Contains("RESULT shared correctly", StringComparison.Ordinal);
+        var members = run.Processes.Where(p => p.Name != "spy" && p != removedStopped).ToList();
+        var stopped = members.Where(p => IntegrityFault(p) || p.End == ProcessEnd.ContextRefused).ToList();
+        bool signatureRefused = members.Any(p => p.End == ProcessEnd.Exited && p.ExitCode == 3);
+        bool spyReadPlaintext = notes.SpyReads.Any(read => read.AsSpan().IndexOf(Marker.AsSpan(0, 6)) >= 0);
+        bool allGood = run.End == KernelRunEnd.AllExited && members.All(p => p.End == ProcessEnd.Exited && p.ExitCode == 0);
         string context = attack.Text;
         if (options.Attack == Attack.Remap)
-        {
-            string? spyLine = outputs.Values.SelectMany(o => o.Split('\n')).FirstOrDefault(l => l.StartsWith("SPY", StringComparison.Ordinal));
-            context += spyLine is null ? "; the spy read nothing" : $"; the spy read: {spyLine[4..]}";
-        }
+            context += notes.SpyReads.Count == 0 ? "; the spy read nothing"
+                : $"; the spy read: {Convert.ToHexString(notes.SpyReads[0], 0, Math.Min(16, notes.SpyReads[0].Length)).ToLowerInvariant()}... \"{Printable(notes.SpyReads[0])}\"";
         if (attack.Succeeded || spyReadPlaintext)
             return (Verdict.AttackSucceeded, $"{context}. The attack succeeded" + (options.Method == ShareMethod.M2 || (options.Method is ShareMethod.M4 or ShareMethod.M5 && !options.Signed)
                 ? " because the key exchange is not authenticated (SPEC R5: shown, not hidden; M3 or signed M4 prevents it)." : "."));
-        if (detected)
+        if (stopped.Count > 0 || signatureRefused)
         {
-            string why = killed.Count > 0 ? string.Join("; ", killed.Select(p => $"{p.Name} {p.Pid}: {p.KillReason}")) : "the signature check refused the exchange; no key, no region";
+            string why = stopped.Count > 0 ? string.Join("; ", stopped.Select(p => $"{Who(p.Pid)}: {p.KillReason}"))
+                : $"the signature check refused the exchange ({string.Join(", ", members.Where(p => p.ExitCode == 3).Select(p => Who(p.Pid)))} stopped); no key, no region";
             return (Verdict.AttackDetected, $"{context}. Detected: {why}.");
         }
         if (allGood)
             return (Verdict.SharedCorrectly, $"{context}. Shared correctly: every member read every record; the OS saw only ciphertext" +
-                (removedStopped is null ? "." : $"; the removed client ({removedStopped.Pid}) was stopped by an integrity fault when it tried the new data with its old key."));
-        if (options.Attack is Attack.Tamper or Attack.Replay && !options.Authenticated)
+                (removedStopped is null ? "." : $"; the removed client, {Who(removedStopped.Pid)}, was stopped by an integrity fault when it tried the new data with its old key."));
+        if (options.Attack is Attack.Tamper or Attack.Replay && !options.Authenticated && members.All(p => p.End == ProcessEnd.Exited))
             return (Verdict.AttackSucceeded, $"{context}. The attack succeeded: confidentiality mode does not check integrity, so the clients read wrong data without noticing the cause (documented weakness; use --auth).");
-        string failures = string.Join("; ", run.Processes.Where(p => p.ExitCode != 0).Select(p => $"{p.Name} {p.Pid} exited {p.ExitCode}{(p.KillReason is null ? "" : ": " + p.KillReason)}"));
+        string failures = string.Join("; ", run.Processes.Where(p => p.End != ProcessEnd.Exited || p.ExitCode != 0)
+            .Select(p => $"{Who(p.Pid)} {(p.End == ProcessEnd.Exited ? $"exited {p.ExitCode}" : p.KillReason)}"));
         return (Verdict.Failed, $"{context}. The scenario failed: {failures}.");
+    }
+
+    private static string Printable(byte[] bytes) => new([.. bytes.Select(b => b is >= 32 and < 127 ? (char)b : '.')]);
+
+    /// <summary>Narrates each protocol step as its guest announces it (a note), and keeps the spy's reads as data.</summary>
+    private sealed class NoteWatch(IReadOnlyDictionary<int, string> labels, ScenarioOptions options) : Adversary
+    {
+        private readonly Dictionary<int, string> _peers = [];
+
+        public List<byte[]> SpyReads { get; } = [];
+
+        public override string Name => "narrator";
+
+        public override void OnGuestNote(GuestNoteEvent e)
+        {
+            if (e.Topic == "peer")
+            {
+                _peers[e.Process.Pid] = e.Text; // the owner's next steps concern this client
+                return;
+            }
+            if (e.Topic == "spy-read")
+            {
+                try
+                {
+                    SpyReads.Add(Convert.FromHexString(e.Text));
+                }
+                catch (FormatException)
+                {
+                    // Not the spy's own note: a guest may post anything.
+                }
+                return;
+            }
+            if (!e.Topic.StartsWith("claim", StringComparison.Ordinal) || options.Narration is null || options.Narrate == NarrationLevel.None) return;
+            string who = labels.TryGetValue(e.Process.Pid, out var label) ? label : e.Process.Name;
+            if (options.Narrate == NarrationLevel.Owner && who != "owner") return;
+            string with = _peers.TryGetValue(e.Process.Pid, out var peer) ? $" (with {peer})" : "";
+            options.Narration.WriteLine($"  {who,-9} [{e.Topic}] {e.Text}{with}");
+        }
     }
 
     private static void Narrate(ScenarioOptions options, string line) => options.Narration?.WriteLine($"  {line}");

@@ -21,8 +21,15 @@ public sealed record OsMachineOptions
     public SecurityOptions Security { get; init; } = new();
 }
 
-/// <summary>How one process ended.</summary>
-public sealed record ProcessOutcome(int Pid, string Name, int ExitCode, string? KillReason, ProcessStatistics Statistics);
+/// <summary>How one process ended: the exit code and the kernel's report, and the same as data (<see cref="End"/> and what caused it).</summary>
+public sealed record ProcessOutcome(int Pid, string Name, int ExitCode, string? KillReason, ProcessStatistics Statistics)
+{
+    public ProcessEnd End { get; init; }
+    public Isa.Trap? FatalTrap { get; init; }
+    public Platform.ContextRefusal? Refusal { get; init; }
+    public Isa.TrpStatus? ImageRefusal { get; init; }
+    public bool Sealed { get; init; }
+}
 
 /// <summary>The result of running processes to the end (or the instruction limit).</summary>
 public sealed record OsRunOutcome(KernelRunEnd End, IReadOnlyList<ProcessOutcome> Processes, KernelStatistics Statistics)
@@ -72,13 +79,17 @@ public sealed class OsMachine
 
     public void Attach(Adversary adversary) => Kernel.Attach(adversary);
 
-    public OsRunOutcome Run()
+    /// <summary>Runs every started process to its end, the instruction limit, or until <paramref name="cancellation"/> is signalled.</summary>
+    public OsRunOutcome Run(CancellationToken cancellation = default)
     {
-        var (end, statistics) = Kernel.Run();
+        var (end, statistics) = Kernel.Run(cancellation);
         // Dirty protected lines go back to DRAM (as ciphertext), so what is left there is the final state.
         Processor.FlushCaches();
         return new OsRunOutcome(end,
-            [.. Kernel.Processes.Select(p => new ProcessOutcome(p.Pid, p.Name, p.ExitCode, p.KillReason, p.Statistics))],
+            [.. Kernel.Processes.Select(p => new ProcessOutcome(p.Pid, p.Name, p.ExitCode, p.KillReason, p.Statistics)
+            {
+                End = p.End, FatalTrap = p.FatalTrap, Refusal = p.Refusal, ImageRefusal = p.ImageRefusal, Sealed = p.SealedImage,
+            })],
             statistics)
         { Chip = Processor.Statistics() };
     }

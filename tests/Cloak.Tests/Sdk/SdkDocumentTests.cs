@@ -90,6 +90,25 @@ public sealed partial class SdkDocumentTests
         Assert.True(File.Exists(folder.File("api.o")));
     }
 
+    /// <summary>long cloak_write(...); static inline long cloak_trp_mode(void) ...; int cloak_member_init(...);</summary>
+    [GeneratedRegex(@"^(?:static\s+inline\s+)?(?:_Noreturn\s+)?(?:const\s+)?[a-z_0-9]+\s*\**\s*(?<name>cloak_[a-z_0-9]+)\s*\(", RegexOptions.Multiline)]
+    private static partial Regex Declaration();
+
+    [Theory]
+    [InlineData("cloak.h")]
+    [InlineData("trp.h")]
+    [InlineData("share.h")]
+    public void Every_function_a_guest_header_declares_has_an_example_in_the_api_reference(string header)
+    {
+        string examples = string.Concat(SdkDocument.Load(DocumentPath).Blocks.Where(b => b.Kind == "compile").Select(b => b.Text));
+        var declared = Declaration().Matches(File.ReadAllText(Repository.PathOf($"guest/include/cloak/{header}")))
+            .Select(m => m.Groups["name"].Value).Distinct().ToList();
+
+        Assert.True(declared.Count >= 5, $"found only {declared.Count} declarations in {header}");
+        var missing = declared.Where(name => !Regex.IsMatch(examples, $@"\b{name}\s*\(")).ToList();
+        Assert.True(missing.Count == 0, $"docs/sdk.md's API reference has no example calling {string.Join(", ", missing)} ({header})");
+    }
+
     /// <summary>The user's shell: a <c>cloak</c> on PATH that runs this build's CLI, and CLOAK naming the checkout.</summary>
     private static Dictionary<string, string?> UserShell(TempDirectory tools)
     {

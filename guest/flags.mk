@@ -21,7 +21,10 @@ CC      := $(CROSS)gcc
 OBJDUMP := $(CROSS)objdump
 READELF := $(CROSS)readelf
 
-ARCH_FLAGS := -march=rv64imac -misa-spec=2.2 -mabi=lp64 -mcmodel=medany
+# The multilib flags are defined once, in sdk.mk, which users' own makefiles include as well.
+CLOAK_SDK_NO_RULES := 1
+include $(GUEST_DIR)/sdk.mk
+ARCH_FLAGS := $(CLOAK_ARCH_FLAGS)
 WARN_FLAGS := -Wall -Wextra -Werror
 OPT_FLAGS  := -O2 -g
 CFLAGS     := $(ARCH_FLAGS) $(OPT_FLAGS) $(WARN_FLAGS) --specs=picolibc.specs

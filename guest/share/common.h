@@ -22,8 +22,9 @@ struct layout {
     struct reply replies[MAX_CLIENTS];
 };
 
-/* Keys the vendor puts into the sealed images (cloak seal --provision); zeros before sealing. */
-#define PROVISIONED __attribute__((section(".data.cloak_provision"), used))
+/* Keys the vendor puts into the sealed images (cloak seal --provision SYMBOL=FILE, or the demo's
+   ShareScenario.Provision); zeros in the plain ELF. provision.c defines them. */
+#define PROVISIONED CLOAK_PROVISIONED
 extern uint8_t cloak_common_key[CLOAK_KEY_SIZE];
 extern uint8_t cloak_signing_key[CLOAK_P256_PRIVATE_SIZE];
 extern uint8_t cloak_peer_verification_key[CLOAK_P256_PUBLIC_SIZE];

@@ -21,6 +21,7 @@ internal static class CloakCli
             DemoCommand.Create(),
             KeygenCommand.Create(),
             SealCommand.Create(),
+            CcCommand.Create(),
             DisassembleCommand.Create(),
         };
 
@@ -29,8 +30,7 @@ internal static class CloakCli
         {
             // One line: the most specific error (an unknown token beats "required command was not provided").
             var error = parse.Errors.FirstOrDefault(e => e.Message.Contains("nrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            // One line, but whole: "Must be one of:" is followed by the choices on the next lines.
-            Console.Error.WriteLine($"cloak: {string.Join(' ', error.Message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0))}");
+            Console.Error.WriteLine($"cloak: {ErrorText.Describe(error)}");
             Console.Error.WriteLine("Try 'cloak --help' or 'cloak <command> --help'.");
             return ExitCodes.Usage;
         }
@@ -41,7 +41,7 @@ internal static class CloakCli
         catch (CliError e)
         {
             Console.Out.Flush();
-            Console.Error.WriteLine($"cloak: {e.Message}");
+            Console.Error.WriteLine($"cloak: {ErrorText.Clean(e.Message)}");
             return e.ExitCode;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

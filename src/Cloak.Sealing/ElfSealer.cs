@@ -19,16 +19,27 @@ public static class ElfSealer
         foreach (var (symbol, value) in provision ?? new Dictionary<string, byte[]>())
         {
             ulong address = image.Symbol(symbol) ?? throw new ElfFormatException($"cannot provision '{symbol}': the program has no such symbol");
+            if (groups.Any(x => x.Flags.HasFlag(SegmentFlags.Execute) && address >= x.Start && address < x.End))
+                throw new ElfFormatException($"cannot provision '{symbol}': it lies in the executable segment (code and constants), not in initialised data: declare it with CLOAK_PROVISIONED from cloak/cloak.h");
             if (image.SymbolSize(symbol) != (ulong)value.Length)
                 throw new ElfFormatException($"cannot provision '{symbol}': it is {image.SymbolSize(symbol)} bytes, the value is {value.Length}");
             int g = groups.FindIndex(x => address >= x.Start && address + (ulong)value.Length <= x.Start + (ulong)x.Bytes.Length);
-            if (g < 0) throw new ElfFormatException($"cannot provision '{symbol}': it is not initialised data (put it in a .data section)");
+            if (g < 0) throw new ElfFormatException($"cannot provision '{symbol}': it is not initialised data (declare it with CLOAK_PROVISIONED from cloak/cloak.h, which puts it in .data)");
             value.CopyTo(groups[g].Bytes, (int)(address - groups[g].Start));
         }
         var regions = groups.Select(g => new PlainRegion(g.Start, g.End - g.Start,
             (g.Flags.HasFlag(SegmentFlags.Read) ? RegionPermissions.Read : 0) |
             (g.Flags.HasFlag(SegmentFlags.Write) ? RegionPermissions.Write : 0) |
             (g.Flags.HasFlag(SegmentFlags.Execute) ? RegionPermissions.Execute : 0), g.Bytes)).ToList();
-        return ImageSealer.Seal(regions, image.Entry, chipPublicKey, flags);
+        try
+        {
+            return ImageSealer.Seal(regions, image.Entry, chipPublicKey, flags);
+        }
+        finally
+        {
+            // The plaintext copy now holds the provisioned keys: do not leave them to the garbage collector.
+            if (provision is { Count: > 0 })
+                foreach (var group in groups) System.Security.Cryptography.CryptographicOperations.ZeroMemory(group.Bytes);
+        }
     }
 }

@@ -52,4 +52,13 @@ _Noreturn void cloak_exit(int code);
 /* 1 when the process runs in encrypted execution mode (a sealed program the chip entered). */
 int cloak_encrypted(void);
 
+/*
+ * Marks a variable the vendor fills at sealing time (`cloak seal --provision SYMBOL=FILE`), e.g. a
+ * key given in advance: it stays zero in the plain ELF and holds FILE's bytes in the sealed copy
+ * only. It puts the variable in initialised data (a zero array would otherwise go to .bss, which an
+ * image has no bytes for) and keeps it when unused. Example:
+ *   uint8_t cloak_common_key[CLOAK_KEY_SIZE] CLOAK_PROVISIONED;
+ */
+#define CLOAK_PROVISIONED __attribute__((section(".data.cloak_provision"), used))
+
 #endif

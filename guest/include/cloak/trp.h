@@ -1,8 +1,8 @@
 /*
  * Cloak's tamper-resistant-processor instructions (docs/isa.md, "TRP instructions"): custom-0 major
  * opcode, R-type, funct3 = 0, funct7 = operation. The C# side is src/Cloak.Isa/OpcodeTable.cs and
- * src/Cloak.Isa/TrpAbi.cs (TrpStatus, RegionKind); keep both in agreement (no test checks this yet,
- * unlike syscall.h: issue 8, item 2).
+ * src/Cloak.Isa/TrpAbi.cs (TrpStatus, RegionKind, RegionPermissions); a test
+ * (tests/Cloak.Tests/Sdk/TrpHeaderTests.cs) checks that both agree.
  *
  * Every key operand and result must lie in the caller's protected memory (an EAR region), so keys
  * never pass through registers or memory the OS can read. Results: CLOAK_TRP_OK or a status below.

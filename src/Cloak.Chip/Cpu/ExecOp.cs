@@ -26,6 +26,13 @@ internal enum ExecOp : byte
     LrW, ScW, AmoswapW, AmoaddW, AmoxorW, AmoandW, AmoorW, AmominW, AmomaxW, AmominuW, AmomaxuW,
     LrD, ScD, AmoswapD, AmoaddD, AmoxorD, AmoandD, AmoorD, AmominD, AmomaxD, AmominuD, AmomaxuD,
     TrpEnter, TrpHidden, TrpPrivate, TrpEarSet, TrpEarClear, TrpRandom, TrpKeyPair, TrpAgree, TrpSign, TrpVerify, TrpMode,
+
+    /// <summary>
+    /// A jal to its own address (<c>j .</c>, as picolibc's crt0 runs after main returns): executed as
+    /// jal, then the run loop asks whether any interrupt could ever leave the loop. Told apart at
+    /// decode time so no other jump pays for the check.
+    /// </summary>
+    JalSelf,
 }
 
 /// <summary>One predecoded instruction slot (16 bytes). Writes to x0 are redirected to a sink register.</summary>
@@ -56,6 +63,7 @@ internal struct DecodedOp
         var op = FromIsa[(int)d.Op];
         if (op == ExecOp.Illegal && d.IsLegal)
             throw new InvalidOperationException($"{d.Op} has no executor operation");
+        if (op == ExecOp.Jal && d.Imm == 0) op = ExecOp.JalSelf;
         return new DecodedOp
         {
             Op = op,

@@ -12,7 +12,7 @@ namespace Cloak.Chip.Cpu;
 /// </summary>
 public sealed unsafe partial class Hart
 {
-    private enum SliceExit { Budget, Trap, EndSlice, Semihosting, Wfi }
+    private enum SliceExit { Budget, Trap, EndSlice, Semihosting, Wfi, JumpToSelf }
 
     private Trap _pendingTrap;
     private readonly DecodedOp[] _scratchSlot = GC.AllocateArray<DecodedOp>(1, pinned: true);
@@ -82,6 +82,13 @@ public sealed unsafe partial class Hart
                 case ExecOp.Lui: x[d->Rd] = (ulong)d->Imm; pc += d->Length; break;
                 case ExecOp.Auipc: x[d->Rd] = pc + (ulong)d->Imm; pc += d->Length; break;
                 case ExecOp.Jal: x[d->Rd] = pc + d->Length; pc += (ulong)d->Imm; break;
+                case ExecOp.JalSelf:
+                    x[d->Rd] = pc + d->Length;
+                    n++;
+                    _pc = pc;
+                    _sliceRetired = (ulong)n;
+                    _cacheFastHits += cacheHits;
+                    return SliceExit.JumpToSelf;
                 case ExecOp.Jalr:
                 {
                     // Target first: rd may equal rs1. With C, bit 0 cleared is enough alignment.

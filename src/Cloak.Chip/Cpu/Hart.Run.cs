@@ -53,6 +53,9 @@ public sealed unsafe partial class Hart
                 case SliceExit.Wfi:
                     if (!WaitForInterrupt()) return Stop(StopReason.WaitingForever);
                     break;
+                case SliceExit.JumpToSelf:
+                    if (SpinsForever()) return Stop(StopReason.SpinningForever);
+                    break;
             }
         }
         return Stop(StopReason.InstructionLimit);
@@ -109,6 +112,22 @@ public sealed unsafe partial class Hart
             return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// After a jump to itself: true when nothing can ever leave the loop, that is no interrupt is
+    /// both enabled and able to become pending (privileged spec 3.1.9: in M-mode only with
+    /// mstatus.MIE set; the CLINT's timer only once mtimecmp is armed; nothing else raises mip while
+    /// the hart only jumps). A host that handles traps (the OS model) keeps its own clock and decides
+    /// for itself, so this applies to bare-metal runs only.
+    /// </summary>
+    private bool SpinsForever()
+    {
+        if (_options.HostHandlesTraps) return false;
+        bool globallyEnabled = _privilege < Privilege.Machine || (_mstatus & MstatusMie) != 0;
+        if (!globallyEnabled) return true;
+        if ((Mip & _mie) != 0) return false;
+        return !(_clint is not null && (_mie & InterruptMti) != 0 && _clint.Mtimecmp != ulong.MaxValue);
     }
 
     /// <summary>

@@ -106,6 +106,9 @@ public sealed unsafe partial class Hart
                 case SliceExit.Wfi:
                     if (!WaitForInterrupt()) return new(StopReason.WaitingForever, retired);
                     break;
+                case SliceExit.JumpToSelf:
+                    if (SpinsForever()) return new(StopReason.SpinningForever, retired);
+                    break;
             }
         }
         return new(StopReason.InstructionLimit, retired);

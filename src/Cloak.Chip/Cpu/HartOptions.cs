@@ -55,6 +55,8 @@ public enum StopReason
     Attention,
     /// <summary>wfi with no interrupt that could ever wake the hart.</summary>
     WaitingForever,
+    /// <summary>A jump to itself with no interrupt that could ever take the hart out of the loop (pc is at the jump).</summary>
+    SpinningForever,
 }
 
 /// <summary>The outcome of a <see cref="Hart.Run"/> call.</summary>

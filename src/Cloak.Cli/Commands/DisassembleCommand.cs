@@ -15,7 +15,7 @@ internal static class DisassembleCommand
         command.SetAction(parse =>
         {
             string path = parse.GetRequiredValue(program);
-            if (!File.Exists(path)) throw new CliError(ExitCodes.NoInput, $"{path}: no such file");
+            InputFile.Require(path);
             ElfImage image;
             try
             {

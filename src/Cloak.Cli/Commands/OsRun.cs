@@ -14,12 +14,16 @@ namespace Cloak.Cli.Commands;
 internal static class OsRun
 {
     public static int Execute(IReadOnlyList<ProgramFile> programs, HartOptions hart, ulong ramSize,
-        KernelOptions kernel, SecurityOptions security, string? chipKey, string? outputDir, InstrumentRequest request, string? tracePath)
+        KernelOptions kernel, SecurityOptions security, string? chipKey, string? outputDir, InstrumentRequest request, string? tracePath,
+        IReadOnlyList<IReadOnlyList<string>>? arguments = null)
     {
         foreach (var program in programs)
             if (!program.IsUserProcess)
                 throw new CliError(ExitCodes.BadInput,
-                    $"{program.Path}: a bare-metal program (no libcloak entry point); only user programs linked with guest/lib can run under the OS model");
+                    $"{program.Path}: a bare-metal program (no libcloak entry point); only user programs run under the OS model: build it with cloak cc (without --bare-metal), or run it alone");
+        // The kernel knows programs by name (file name without extension): two files must not share one.
+        foreach (var clash in programs.GroupBy(p => p.Name).Where(g => g.Select(p => Path.GetFullPath(p.Path)).Distinct().Count() > 1))
+            throw new CliError(ExitCodes.Usage, $"two programs named '{clash.Key}' ({string.Join(", ", clash.Select(p => p.Path).Distinct())}): processes find programs by file name; rename one");
         ChipIdentity? identity = null;
         if (chipKey is not null)
         {
@@ -71,7 +75,8 @@ internal static class OsRun
             machine = new OsMachine(options);
             if (request.Any || traceWriter is not null) instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
             foreach (var program in programs) machine.Register(program.Name, program);
-            foreach (var program in programs) machine.Start(program.Name);
+            for (int i = 0; i < programs.Count; i++)
+                machine.Start(programs[i].Name, [programs[i].Name, .. arguments?[i] ?? []]);
         }
         catch (ArgumentException e)
         {

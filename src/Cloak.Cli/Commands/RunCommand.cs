@@ -19,15 +19,10 @@ internal static class RunCommand
     {
         var programs = new Argument<string[]>("program")
         {
-            Description = "The RISC-V ELF64 executable to run (linked for bare metal at the RAM base, e.g. picolibc with --oslib=semihost).",
+            Description = "The RISC-V ELF64 executable to run (linked for bare metal at the RAM base, e.g. picolibc with --oslib=semihost). " +
+                          "Arguments: PROGRAM -- ARG... for one program, PROGRAM:ARG1,ARG2 for each of several (\\, is a comma inside an argument).",
             Arity = ArgumentArity.OneOrMore,
         };
-        // An unknown option would otherwise be taken for a program name.
-        programs.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-                if (token.Value.StartsWith('-')) result.AddError($"unrecognized option '{token.Value}'");
-        });
         var instruments = new InstrumentOptions();
         var trace = new Option<string?>("--trace") { Description = "Write one line per retired instruction (pc, bits, disassembly, register written, memory accessed) to FILE; under the OS model each line names its process, and a protected process's instructions show only as 'protected instruction N'.", HelpName = "FILE" };
         var maxInstructions = new Option<long?>("--max-instructions") { Description = "Stop after N instructions (exit code 124).", HelpName = "N" };
@@ -37,7 +32,7 @@ internal static class RunCommand
         misaligned.AcceptOnlyFromAmong("allow", "trap");
         var tlbEntries = new Option<int>("--tlb-entries") { Description = "Entries in each of the instruction and data TLBs (power of two).", DefaultValueFactory = _ => 256, HelpName = "N" };
         var hostFiles = new Option<string?>("--host-files") { Description = "Let semihosting open host files under DIR (refused by default).", HelpName = "DIR" };
-        var cmdline = new Option<string>("--cmdline") { Description = "The command line SYS_GET_CMDLINE returns to a bare-metal program.", DefaultValueFactory = _ => "", HelpName = "TEXT" };
+        var cmdline = new Option<string>("--cmdline") { Description = "The command line SYS_GET_CMDLINE returns to a bare-metal program (default: PROGRAM and the arguments after --, as QEMU's -kernel and -append).", DefaultValueFactory = _ => "", HelpName = "TEXT" };
         var quantum = new Option<ulong>("--quantum") { Description = "OS model: instructions a process runs before the timer preempts it.", DefaultValueFactory = _ => 100_000, HelpName = "N" };
         var seed = new Option<int>("--seed") { Description = "OS model: seed of frame allocation and address-space layout (same seed, same run).", DefaultValueFactory = _ => 1, HelpName = "N" };
         var swap = new Option<string>("--swap") { Description = "OS model: swap store size, e.g. 256M.", DefaultValueFactory = _ => "256M", HelpName = "SIZE" };
@@ -59,7 +54,11 @@ internal static class RunCommand
         foreach (var option in instruments.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
-            string[] files = parse.GetRequiredValue(programs);
+            // Words after -- are program arguments; before it, an unknown option would otherwise be taken for a program name.
+            var (words, afterDash, dashed) = DoubleDash.Split(parse, programs);
+            DoubleDash.RejectOptions(words, "");
+            var requests = ProgramArguments.Parse(words, afterDash, dashed);
+            string[] files = [.. requests.Select(r => r.Path)];
             var hart = new HartOptions
             {
                 MisalignedAccess = parse.GetValue(misaligned) == "trap" ? MisalignedAccessPolicy.Trap : MisalignedAccessPolicy.Allow,
@@ -90,7 +89,14 @@ internal static class RunCommand
                 if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))
                     throw new CliError(ExitCodes.Usage, "sealed programs need the chip's private key: --chip FILE (create one with cloak keygen)");
                 return OsRun.Execute(programsLoaded, hart, Numbers.ParseSize(parse.GetRequiredValue(ramSize), "--ram-size"),
-                    kernel, security, chipKey, parse.GetValue(outputDir), request, parse.GetValue(trace));
+                    kernel, security, chipKey, parse.GetValue(outputDir), request, parse.GetValue(trace), [.. requests.Select(r => r.Arguments)]);
+            }
+            RejectMislinkedUserProgram(files[0], programsLoaded[0].Elf!);
+            string commandLine = parse.GetRequiredValue(cmdline);
+            if (requests[0].Arguments.Count > 0)
+            {
+                if (commandLine.Length > 0) throw new CliError(ExitCodes.Usage, "give program arguments either with --cmdline or after the program, not both");
+                commandLine = ProgramArguments.BareMetalCommandLine(requests[0]);
             }
             return Execute(
                 files[0],
@@ -102,7 +108,7 @@ internal static class RunCommand
                 parse.GetValue(trace),
                 request,
                 parse.GetValue(hostFiles),
-                parse.GetRequiredValue(cmdline));
+                commandLine);
         });
         return command;
     }
@@ -110,7 +116,7 @@ internal static class RunCommand
     /// <summary>Reads and checks an ELF file or sealed image; a missing or malformed file is a one-line error.</summary>
     internal static ProgramFile LoadProgram(string path)
     {
-        if (!File.Exists(path)) throw new CliError(ExitCodes.NoInput, $"{path}: no such file");
+        InputFile.Require(path);
         try
         {
             return ProgramFile.Load(path);
@@ -128,7 +134,7 @@ internal static class RunCommand
     /// <summary>Reads and checks an ELF file; a missing or malformed file is a one-line error.</summary>
     internal static ElfImage LoadImage(string path)
     {
-        if (!File.Exists(path)) throw new CliError(ExitCodes.NoInput, $"{path}: no such file");
+        InputFile.Require(path);
         try
         {
             return ElfImage.Load(path);
@@ -137,6 +143,18 @@ internal static class RunCommand
         {
             throw new CliError(ExitCodes.BadInput, $"{path}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// A program that contains libcloak but not its entry point was linked as bare metal by mistake
+    /// (libcloak given as a plain archive, without crt0.o and lib/user.ld): say how to link it.
+    /// </summary>
+    private static void RejectMislinkedUserProgram(string path, ElfImage image)
+    {
+        if (image.Symbol("cloak_write") is not null || image.Symbol("__cloak_protect_process") is not null)
+            throw new CliError(ExitCodes.BadInput,
+                $"{path}: contains libcloak but not its entry point (__cloak_start), so it is neither a user program nor a bare-metal one: " +
+                "build a user program with cloak cc (it links crt0.o, all of libcloak and lib/user.ld), or a bare-metal program without libcloak with cloak cc --bare-metal");
     }
 
     private static int Execute(string path, ElfImage image, HartOptions hart, ulong ramSize, ulong ramBase, long? maxInstructions,

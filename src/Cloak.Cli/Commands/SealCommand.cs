@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cloak.Chip.Security;
 using Cloak.Elf;
+using Cloak.Os;
 using Cloak.Sealing;
 
 namespace Cloak.Cli.Commands;
@@ -18,14 +19,24 @@ internal static class SealCommand
             HelpName = "FILE",
         };
         var output = new Option<string?>("--out", "-o") { Description = "Output file (default: PROGRAM with .sealed instead of .elf).", HelpName = "FILE" };
+        var provision = new Option<string[]>("--provision")
+        {
+            Description = "Put FILE's bytes into the sealed copy of the initialised data symbol SYMBOL (a key given in advance, e.g. cloak_common_key); " +
+                          "a PEM P-256 key gives a 32-byte symbol its private scalar, a 64-byte one its public X||Y. Repeatable.",
+            HelpName = "SYMBOL=FILE",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("seal", "Seal a program for a chip: its code and data encrypted under a fresh program key, that key wrapped to the chip's public key and bound to the image (docs/sealed-image.md).")
         {
-            program, chip, output,
+            program, chip, output, provision,
         };
         command.SetAction(parse =>
         {
             string path = parse.GetRequiredValue(program);
             var image = RunCommand.LoadImage(path);
+            if (!OsMachine.IsUserProcessImage(image))
+                throw new CliError(ExitCodes.BadInput,
+                    $"{path}: a bare-metal program; only user programs linked with libcloak can be sealed (a sealed program runs as a process): build it with cloak cc, without --bare-metal");
             byte[] publicKey;
             try
             {
@@ -36,14 +47,19 @@ internal static class SealCommand
                 // A key file that cannot be read is missing input; one that reads but is not a key is bad input.
                 throw new CliError(e.InnerException is IOException or UnauthorizedAccessException ? ExitCodes.NoInput : ExitCodes.BadInput, e.Message);
             }
+            var provisioned = ProvisionValues.Read(parse.GetValue(provision) ?? [], image, path);
             byte[] sealedBytes;
             try
             {
-                sealedBytes = ElfSealer.Seal(image, publicKey);
+                sealedBytes = ElfSealer.Seal(image, publicKey, provisioned);
             }
             catch (ElfFormatException e)
             {
                 throw new CliError(ExitCodes.BadInput, $"{path}: {e.Message}");
+            }
+            finally
+            {
+                ProvisionValues.Clear(provisioned);
             }
             string target = parse.GetValue(output) ?? Path.ChangeExtension(path, ".sealed");
             try

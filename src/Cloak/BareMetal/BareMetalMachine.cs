@@ -55,7 +55,8 @@ public sealed class BareMetalMachine
         {
             if (!Dram.Contains(segment.PhysicalAddress, segment.MemorySize))
                 throw new ElfFormatException(
-                    $"{segment} loads at physical [0x{segment.PhysicalAddress:x}, 0x{segment.PhysicalEnd:x}), outside RAM [0x{Dram.BaseAddress:x}, 0x{Dram.EndAddress:x}): use --ram-base/--ram-size or relink");
+                    $"{segment} loads at physical [0x{segment.PhysicalAddress:x}, 0x{segment.PhysicalEnd:x}), outside RAM [0x{Dram.BaseAddress:x}, 0x{Dram.EndAddress:x}): " +
+                    "use --ram-base/--ram-size, or link it for this machine's RAM (cloak cc --bare-metal; a user program for the OS model is built with cloak cc)");
         }
         foreach (var segment in image.Segments)
         {
@@ -113,6 +114,10 @@ public sealed class BareMetalMachine
                     }
                     case StopReason.WaitingForever:
                         return Outcome(RunEnd.WaitingForever, 0, $"the hart executed wfi at pc 0x{Hart.Pc - 4:x} with no interrupt enabled that could wake it");
+                    case StopReason.SpinningForever:
+                        return Outcome(RunEnd.WaitingForever, 0,
+                            $"the program can never continue: it jumps to itself at pc 0x{Hart.Pc:x} with no interrupt enabled that could end the loop " +
+                            "(picolibc's start-up code does this when main returns: end a bare-metal program with exit(status))");
                     default:
                         throw new InvalidOperationException($"unexpected stop {result.Reason}");
                 }

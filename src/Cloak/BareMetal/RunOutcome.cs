@@ -11,7 +11,7 @@ public enum RunEnd
     GuestFault,
     /// <summary>The instruction limit was reached first.</summary>
     InstructionLimit,
-    /// <summary>The hart waits for an interrupt that nothing can raise.</summary>
+    /// <summary>The hart waits for an interrupt that nothing can raise (wfi, or a jump to itself).</summary>
     WaitingForever,
     /// <summary>The program asked the host for something it does not provide.</summary>
     HostError,

@@ -6,6 +6,7 @@ using Cloak.Elf;
 using Cloak.Kernel;
 using Cloak.Kernel.Adversaries;
 using Cloak.Os;
+using Cloak.Sdk;
 using Cloak.Sealing;
 
 namespace Cloak.Demo;
@@ -383,13 +384,21 @@ public static class ShareScenario
         return ElfImage.Load(path);
     }
 
-    /// <summary>guest/build/share under the repository that holds this build (or the working directory).</summary>
+    /// <summary>
+    /// guest/build/share of the guest runtime this Cloak uses (<see cref="GuestRuntime.Locate"/>:
+    /// $CLOAK_GUEST_DIR, or the guest/ beside or above the assemblies), whatever the working directory.
+    /// </summary>
     public static string DefaultProgramDirectory()
     {
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Cloak.slnx"))) return Path.Combine(dir.FullName, "guest", "build", "share");
-        return Path.Combine(Directory.GetCurrentDirectory(), "guest", "build", "share");
+        try
+        {
+            return GuestRuntime.Locate().ShareProgramDirectory;
+        }
+        catch (GuestBuildException)
+        {
+            // No guest directory at all: name the usual place, so the "is missing" error says what to build.
+            return Path.Combine("guest", "build", "share");
+        }
     }
 
     /// <summary>Calls back at every channel message the OS relays and every context switch.</summary>

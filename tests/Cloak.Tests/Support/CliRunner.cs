@@ -26,4 +26,15 @@ internal static class CliRunner
 
     public static Task<ProcessResult> RunAsync(TimeSpan timeout, params string[] arguments) =>
         ExternalProcess.RunAsync(DotnetHost, [CliDll, .. arguments], timeout);
+
+    /// <summary>Runs the CLI in <paramref name="workingDirectory"/> (a user's own folder), with environment changes (null removes a variable).</summary>
+    public static Task<ProcessResult> RunInAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] arguments) =>
+        ExternalProcess.RunAsync(DotnetHost, [CliDll, .. arguments], DefaultTimeout, workingDirectory, environment);
+
+    /// <summary>Runs the CLI in <paramref name="workingDirectory"/>.</summary>
+    public static Task<ProcessResult> RunInAsync(string workingDirectory, params string[] arguments) =>
+        RunInAsync(workingDirectory, null, arguments);
+
+    /// <summary>The dotnet host running the tests, for scripts that start the CLI themselves.</summary>
+    public static string Host => DotnetHost;
 }

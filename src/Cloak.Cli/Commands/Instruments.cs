@@ -36,6 +36,21 @@ internal sealed class InstrumentOptions
         }
         return new InstrumentRequest(parse.GetValue(Stats), parse.GetValue(StatsJson), parse.GetValue(Events), filter, parse.GetValue(Timeline));
     }
+
+    /// <summary>What an experiment (a run file with the command line laid over it) asks to record.</summary>
+    public InstrumentRequest From(Experiments.ExperimentSpec spec)
+    {
+        IReadOnlySet<EventCategory> filter;
+        try
+        {
+            filter = RunEvent.ParseFilter(spec.EventsFilter ?? DefaultFilter);
+        }
+        catch (FormatException e)
+        {
+            throw new CliError(ExitCodes.Usage, $"--events-filter: {e.Message}");
+        }
+        return new InstrumentRequest(spec.Stats == true, spec.StatsJson, spec.Events, filter, spec.Timeline);
+    }
 }
 
 /// <summary>What the user asked to see of a run.</summary>

@@ -2,6 +2,7 @@ using Cloak.Chip.Cpu;
 using Cloak.Chip.Security;
 using Cloak.Cli.Terminal;
 using Cloak.Elf;
+using Cloak.Experiments;
 using Cloak.Kernel;
 using Cloak.Observation;
 using Cloak.Os;
@@ -10,20 +11,30 @@ using Cloak.Tracing;
 
 namespace Cloak.Cli.Commands;
 
-/// <summary><c>cloak run a.elf b.elf ...</c>: user processes on the OS model, output kept apart per process.</summary>
+/// <summary>Everything one OS-model run needs, from the command line or a run file.</summary>
+internal sealed record OsRunRequest(
+    IReadOnlyList<ProgramFile> Programs, IReadOnlyList<IReadOnlyList<string>> Arguments, IReadOnlyList<string?> Names,
+    HartOptions Hart, ulong RamSize, KernelOptions Kernel, SecurityOptions Security, string? ChipKey, string? OutputDir,
+    InstrumentRequest Instruments, string? TracePath, IReadOnlyList<AttackSpec> Attacks, string? Secret);
+
+/// <summary><c>cloak run a.elf b.elf ...</c>: user processes on the OS model, output kept apart per process, attacked if asked.</summary>
 internal static class OsRun
 {
-    public static int Execute(IReadOnlyList<ProgramFile> programs, HartOptions hart, ulong ramSize,
-        KernelOptions kernel, SecurityOptions security, string? chipKey, string? outputDir, InstrumentRequest request, string? tracePath,
-        IReadOnlyList<IReadOnlyList<string>>? arguments = null)
+    public static int Execute(OsRunRequest run)
     {
+        var (programs, arguments, hart, ramSize, kernel, security, chipKey, outputDir, request, tracePath) =
+            (run.Programs, run.Arguments, run.Hart, run.RamSize, run.Kernel, run.Security, run.ChipKey, run.OutputDir, run.Instruments, run.TracePath);
+        var names = programs.Select((p, i) => run.Names[i] ?? p.Name).ToList();
         foreach (var program in programs)
             if (!program.IsUserProcess)
                 throw new CliError(ExitCodes.BadInput,
                     $"{program.Path}: a bare-metal program (no libcloak entry point); only user programs run under the OS model: build it with cloak cc (without --bare-metal), or run it alone");
         // The kernel knows programs by name (file name without extension): two files must not share one.
-        foreach (var clash in programs.GroupBy(p => p.Name).Where(g => g.Select(p => Path.GetFullPath(p.Path)).Distinct().Count() > 1))
-            throw new CliError(ExitCodes.Usage, $"two programs named '{clash.Key}' ({string.Join(", ", clash.Select(p => p.Path).Distinct())}): processes find programs by file name; rename one");
+        foreach (var clash in programs.Select((p, i) => (Program: p, Name: names[i])).GroupBy(x => x.Name)
+                     .Where(g => g.Select(x => Path.GetFullPath(x.Program.Path)).Distinct().Count() > 1))
+            throw new CliError(ExitCodes.Usage, $"two programs named '{clash.Key}' ({string.Join(", ", clash.Select(x => x.Program.Path).Distinct())}): processes find programs by name; rename one");
+        if (run.Secret is not null && run.Attacks.Count == 0)
+            throw new CliError(ExitCodes.Usage, "--secret is what an attack searches for: give --attack snoop (or remap, mitm) too");
         ChipIdentity? identity = null;
         if (chipKey is not null)
         {
@@ -58,6 +69,7 @@ internal static class OsRun
         }
 
         OsMachineOptions options;
+        AttackSession? attacks = null;
         try
         {
             options = new OsMachineOptions
@@ -73,10 +85,14 @@ internal static class OsRun
                 },
             };
             machine = new OsMachine(options);
-            if (request.Any || traceWriter is not null) instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
-            foreach (var program in programs) machine.Register(program.Name, program);
+            // Attacks are judged partly from the chip's reports (TRP refusals): they need a recorder too.
+            if (request.Any || traceWriter is not null || run.Attacks.Count > 0)
+                instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
+            for (int i = 0; i < programs.Count; i++) machine.Register(names[i], programs[i]);
+            attacks = run.Attacks.Count == 0 ? null : AttackSession.Arm(machine, run.Attacks, run.Secret, run.Attacks.Any(a => a.Kind == AttackKind.Remap && a.Into is null) ? Spy() : null);
             for (int i = 0; i < programs.Count; i++)
-                machine.Start(programs[i].Name, [programs[i].Name, .. arguments?[i] ?? []]);
+                machine.Start(names[i], [names[i], .. arguments[i]]);
+            attacks?.StartSpy(machine);
         }
         catch (ArgumentException e)
         {
@@ -120,11 +136,53 @@ internal static class OsRun
                 $"interrupted by {interruption.What} after {outcome.Statistics.Instructions} instructions; {outcome.Processes.Count(p => p.KillReason is null && p.ExitCode == 0 && !Ended(machine, p.Pid))} process(es) were still running"),
             _ => ("all-exited", failed is null ? ExitCodes.Success : failed.ExitCode & 0xFF, (string?)null),
         };
-        var failures = instruments.Finish(new RunConclusion(end, code, message, outcome.Statistics.HostTime, outcome.End == KernelRunEnd.Interrupted), outcome.Statistics).ToList();
+        var conclusion = new RunConclusion(end, code, message, outcome.Statistics.HostTime, outcome.End == KernelRunEnd.Interrupted);
+        IReadOnlyList<AttackOutcome> judged = [];
+        if (attacks is not null)
+        {
+            // The attacks are judged from the counters the recorder kept during the run (TRP refusals per process).
+            judged = attacks.Judge(outcome, recorder?.Statistics);
+            var verdict = AttackSession.Overall(judged);
+            conclusion = conclusion with { Verdict = AttackSession.Describe(verdict), Explanation = string.Join(" ", judged.Select(j => j.Explanation + ".")) };
+        }
+        var failures = instruments.Finish(conclusion, outcome.Statistics).ToList();
         if (traceFailure is not null) failures.Add(traceFailure);
         foreach (string failure in failures) Console.Error.WriteLine($"cloak: {failure}");
         if (message is not null) Console.Error.WriteLine($"cloak: {message}");
+        if (attacks is not null) PrintVerdict(judged);
         return failures.Count > 0 && code == 0 ? ExitCodes.NoInput : code;
+    }
+
+    /// <summary>The attacks' verdict, as the demo prints its own (stdout, after the programs' output).</summary>
+    private static void PrintVerdict(IReadOnlyList<AttackOutcome> judged)
+    {
+        var o = Console.Out;
+        o.WriteLine();
+        o.WriteLine($"Verdict: {AttackSession.Describe(AttackSession.Overall(judged))}");
+        foreach (var j in judged)
+        {
+            string kind = j.Spec.Kind.ToString().ToLowerInvariant() + ": ";
+            string why = j.Explanation.StartsWith(kind, StringComparison.Ordinal) ? j.Explanation[kind.Length..] : j.Explanation;
+            o.WriteLine($"  {j.Spec.Text}: {AttackSession.Describe(j.Verdict)}. {why}.");
+        }
+        o.Flush();
+    }
+
+    /// <summary>Cloak's spy program, which remap maps the victim's frames into (guest/build/share/share_spy.elf).</summary>
+    private static ElfImage Spy()
+    {
+        string path;
+        try
+        {
+            path = Path.Combine(Sdk.GuestRuntime.Locate().ShareProgramDirectory, "share_spy.elf");
+        }
+        catch (Sdk.GuestBuildException e)
+        {
+            throw new CliError(ExitCodes.Unavailable, $"--attack remap: {e.Message} (or name a spy of your own with remap:VICTIM,into=PROCESS)");
+        }
+        if (!File.Exists(path))
+            throw new CliError(ExitCodes.NoInput, $"--attack remap: Cloak's spy {path} is missing: build it with make -C guest share (or name a spy of your own with into=PROCESS)");
+        return RunCommand.LoadImage(path);
     }
 
     private static bool Ended(OsMachine machine, int pid) =>

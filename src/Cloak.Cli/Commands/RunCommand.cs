@@ -3,6 +3,7 @@ using Cloak.BareMetal;
 using Cloak.Chip.Cpu;
 using Cloak.Chip.Security;
 using Cloak.Elf;
+using Cloak.Experiments;
 using Cloak.Kernel;
 using Cloak.Os;
 using Cloak.Sealing;
@@ -52,65 +53,140 @@ internal static class RunCommand
             chip, auth, dcache, icache, ways, earEntries, latency,
         };
         foreach (var option in instruments.All) command.Options.Add(option);
+        var attack = new Option<string[]>("--attack")
+        {
+            Description = "OS model: attack the run (repeatable): snoop, mitm, remap:VICTIM[@AREA][,into=P], tamper:VICTIM@ADDRESS|AREA[,at=TRIGGER], " +
+                          "replay:VICTIM@TARGET[,capture=T][,restore=T], context:VICTIM[,at=switch:N]; the run ends with a verdict (docs/cli.md).",
+            HelpName = "ATTACK",
+        };
+        var secret = new Option<string?>("--secret") { Description = "What snoop, remap and mitm search for in what the OS sees (DRAM, swap, messages, the bus).", HelpName = "TEXT" };
+        command.Options.Add(attack);
+        command.Options.Add(secret);
         command.SetAction(parse =>
         {
             // Words after -- are program arguments; before it, an unknown option would otherwise be taken for a program name.
             var (words, afterDash, dashed) = DoubleDash.Split(parse, programs);
             DoubleDash.RejectOptions(words, "");
-            var requests = ProgramArguments.Parse(words, afterDash, dashed);
-            string[] files = [.. requests.Select(r => r.Path)];
-            var hart = new HartOptions
+            ExperimentSpec spec;
+            if (words.Count == 1 && !dashed && words[0].EndsWith(".toml", StringComparison.OrdinalIgnoreCase))
             {
-                MisalignedAccess = parse.GetValue(misaligned) == "trap" ? MisalignedAccessPolicy.Trap : MisalignedAccessPolicy.Allow,
-                TlbEntries = parse.GetValue(tlbEntries),
-            };
-            var programsLoaded = files.Select(LoadProgram).ToList();
-            var request = instruments.Read(parse);
-            if (files.Length > 1 || programsLoaded[0].IsUserProcess)
-            {
-                var kernel = new KernelOptions
+                InputFile.Require(words[0]);
+                try
                 {
-                    Quantum = parse.GetValue(quantum),
-                    Seed = parse.GetValue(seed),
-                    SwapSlots = (int)Math.Min(int.MaxValue, Numbers.ParseSize(parse.GetRequiredValue(swap), "--swap") / 4096),
-                    MaxInstructions = parse.GetValue(maxInstructions),
-                };
-                var security = new SecurityOptions
+                    spec = RunFile.Load(words[0]);
+                }
+                catch (RunFileException e)
                 {
-                    Mode = parse.GetValue(auth) ? MemoryProtectionMode.Authenticated : MemoryProtectionMode.Confidentiality,
-                    DataCacheBytes = (int)Math.Min(int.MaxValue, Numbers.ParseSize(parse.GetRequiredValue(dcache), "--dcache")),
-                    InstructionCacheBytes = (int)Math.Min(int.MaxValue, Numbers.ParseSize(parse.GetRequiredValue(icache), "--icache")),
-                    DataCacheWays = parse.GetValue(ways),
-                    InstructionCacheWays = parse.GetValue(ways),
-                    EarEntries = parse.GetValue(earEntries),
-                    Latency = ParseLatency(parse.GetRequiredValue(latency)),
-                };
-                string? chipKey = parse.GetValue(chip) ?? (File.Exists("chip.key") ? "chip.key" : null);
-                if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))
-                    throw new CliError(ExitCodes.Usage, "sealed programs need the chip's private key: --chip FILE (create one with cloak keygen)");
-                return OsRun.Execute(programsLoaded, hart, Numbers.ParseSize(parse.GetRequiredValue(ramSize), "--ram-size"),
-                    kernel, security, chipKey, parse.GetValue(outputDir), request, parse.GetValue(trace), [.. requests.Select(r => r.Arguments)]);
+                    throw new CliError(ExitCodes.Usage, e.Message);
+                }
             }
-            RejectMislinkedUserProgram(files[0], programsLoaded[0].Elf!);
-            string commandLine = parse.GetRequiredValue(cmdline);
-            if (requests[0].Arguments.Count > 0)
+            else
             {
-                if (commandLine.Length > 0) throw new CliError(ExitCodes.Usage, "give program arguments either with --cmdline or after the program, not both");
-                commandLine = ProgramArguments.BareMetalCommandLine(requests[0]);
+                spec = new ExperimentSpec
+                {
+                    Processes = [.. ProgramArguments.Parse(words, afterDash, dashed).Select(r => new ProcessSpec(r.Path, r.Arguments))],
+                };
             }
-            return Execute(
-                files[0],
-                programsLoaded[0].Elf!,
-                hart,
-                Numbers.ParseSize(parse.GetRequiredValue(ramSize), "--ram-size"),
-                Numbers.ParseAddress(parse.GetRequiredValue(ramBase), "--ram-base"),
-                parse.GetValue(maxInstructions),
-                parse.GetValue(trace),
-                request,
-                parse.GetValue(hostFiles),
-                commandLine);
+            // Options given on the command line override the run file; options left out keep its values.
+            spec = spec.With(new ExperimentSpec
+            {
+                ChipKey = parse.GetValue(chip),
+                Authenticated = parse.GetValue(auth) ? true : null,
+                DataCacheBytes = Given(parse, dcache) is { } d ? Numbers.ParseSize(d, "--dcache") : null,
+                InstructionCacheBytes = Given(parse, icache) is { } i ? Numbers.ParseSize(i, "--icache") : null,
+                CacheWays = GivenValue(parse, ways),
+                EarEntries = GivenValue(parse, earEntries),
+                Latency = Given(parse, latency) is { } l ? ParseLatency(l) : null,
+                TlbEntries = GivenValue(parse, tlbEntries),
+                TrapMisaligned = Given(parse, misaligned) is { } m ? m == "trap" : null,
+                RamBytes = Given(parse, ramSize) is { } r ? Numbers.ParseSize(r, "--ram-size") : null,
+                SwapBytes = Given(parse, swap) is { } sw ? Numbers.ParseSize(sw, "--swap") : null,
+                Quantum = GivenValue(parse, quantum),
+                Seed = GivenValue(parse, seed),
+                MaxInstructions = parse.GetValue(maxInstructions),
+                Attacks = [.. (parse.GetValue(attack) ?? []).Select(ParseAttack)],
+                Secret = parse.GetValue(secret),
+                Stats = parse.GetValue(instruments.Stats) ? true : null,
+                StatsJson = parse.GetValue(instruments.StatsJson),
+                Events = parse.GetValue(instruments.Events),
+                EventsFilter = Given(parse, instruments.EventsFilter),
+                Timeline = parse.GetValue(instruments.Timeline),
+                Trace = parse.GetValue(trace),
+                OutputDir = parse.GetValue(outputDir),
+            });
+            return Run(spec, instruments, parse.GetRequiredValue(ramBase), parse.GetValue(hostFiles), parse.GetRequiredValue(cmdline));
         });
         return command;
+    }
+
+    /// <summary>An option's value if the user gave it (not its default), else null.</summary>
+    private static T? Given<T>(ParseResult parse, Option<T> option) where T : class =>
+        parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option) : null;
+
+    private static T? GivenValue<T>(ParseResult parse, Option<T> option) where T : struct =>
+        parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option) : null;
+
+    private static AttackSpec ParseAttack(string text)
+    {
+        try
+        {
+            return AttackSpec.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new CliError(ExitCodes.Usage, $"--attack: {e.Message}");
+        }
+    }
+
+    /// <summary>Runs an experiment: one bare-metal program, or user processes under the OS model (with any attacks).</summary>
+    private static int Run(ExperimentSpec spec, InstrumentOptions instrumentOptions, string ramBase, string? hostFiles, string cmdline)
+    {
+        if (spec.Processes.Count == 0) throw new CliError(ExitCodes.Usage, "no program to run");
+        var hart = new HartOptions
+        {
+            MisalignedAccess = spec.TrapMisaligned == true ? MisalignedAccessPolicy.Trap : MisalignedAccessPolicy.Allow,
+            TlbEntries = spec.TlbEntries ?? new HartOptions().TlbEntries,
+        };
+        var request = instrumentOptions.From(spec);
+        var programsLoaded = spec.Processes.Select(p => LoadProgram(p.File)).ToList();
+        ulong ram = spec.RamBytes ?? 128UL << 20;
+        if (spec.Processes.Count > 1 || programsLoaded[0].IsUserProcess || spec.Attacks.Count > 0)
+        {
+            var defaults = new SecurityOptions();
+            var kernel = new KernelOptions
+            {
+                Quantum = spec.Quantum ?? new KernelOptions().Quantum,
+                Seed = spec.Seed ?? 1,
+                SwapSlots = (int)Math.Min(int.MaxValue, (spec.SwapBytes ?? 256UL << 20) / 4096),
+                MaxInstructions = spec.MaxInstructions,
+            };
+            var security = new SecurityOptions
+            {
+                Mode = spec.Authenticated == true ? MemoryProtectionMode.Authenticated : MemoryProtectionMode.Confidentiality,
+                DataCacheBytes = (int)Math.Min(int.MaxValue, spec.DataCacheBytes ?? (ulong)defaults.DataCacheBytes),
+                InstructionCacheBytes = (int)Math.Min(int.MaxValue, spec.InstructionCacheBytes ?? (ulong)defaults.InstructionCacheBytes),
+                DataCacheWays = spec.CacheWays ?? defaults.DataCacheWays,
+                InstructionCacheWays = spec.CacheWays ?? defaults.InstructionCacheWays,
+                EarEntries = spec.EarEntries ?? defaults.EarEntries,
+                Latency = spec.Latency ?? defaults.Latency,
+            };
+            string? chipKey = spec.ChipKey ?? (File.Exists("chip.key") ? "chip.key" : null);
+            if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))
+                throw new CliError(ExitCodes.Usage, "sealed programs need the chip's private key: --chip FILE (create one with cloak keygen)");
+            return OsRun.Execute(new OsRunRequest(programsLoaded, [.. spec.Processes.Select(p => p.Arguments)], [.. spec.Processes.Select(p => p.Name)],
+                hart, ram, kernel, security, chipKey, spec.OutputDir, request, spec.Trace, spec.Attacks, spec.Secret));
+        }
+        var only = spec.Processes[0];
+        RejectMislinkedUserProgram(only.File, programsLoaded[0].Elf!);
+        string commandLine = cmdline;
+        if (only.Arguments.Count > 0)
+        {
+            if (commandLine.Length > 0) throw new CliError(ExitCodes.Usage, "give program arguments either with --cmdline or after the program, not both");
+            commandLine = ProgramArguments.BareMetalCommandLine(new ProgramRequest(only.File, only.Arguments));
+        }
+        if (spec.Secret is not null) throw new CliError(ExitCodes.Usage, "--secret is for attacks on user processes (--attack); a bare-metal program runs alone, with no OS to attack it");
+        return Execute(only.File, programsLoaded[0].Elf!, hart, ram, Numbers.ParseAddress(ramBase, "--ram-base"), spec.MaxInstructions,
+            spec.Trace, request, hostFiles, commandLine);
     }
 
     /// <summary>Reads and checks an ELF file or sealed image; a missing or malformed file is a one-line error.</summary>

@@ -14,7 +14,8 @@ namespace Cloak.Cli.Commands;
 internal static class OsRun
 {
     public static int Execute(IReadOnlyList<ProgramFile> programs, HartOptions hart, ulong ramSize,
-        KernelOptions kernel, SecurityOptions security, string? chipKey, string? outputDir, InstrumentRequest request, string? tracePath)
+        KernelOptions kernel, SecurityOptions security, string? chipKey, string? outputDir, InstrumentRequest request, string? tracePath,
+        ReportRequest reportRequest)
     {
         foreach (var program in programs)
             if (!program.IsUserProcess)
@@ -37,6 +38,7 @@ internal static class OsRun
         if (outputDir is not null) CreateOutputDirectory(outputDir);
 
         using var instruments = Instruments.Open(request);
+        using var reportSession = ReportSession.Open(reportRequest);
         using var traceWriter = tracePath is null ? null : RunCommand.OpenTrace(tracePath);
         using var interruption = new Interruption();
         OsMachine? machine = null;
@@ -69,7 +71,9 @@ internal static class OsRun
                 },
             };
             machine = new OsMachine(options);
-            if (request.Any || traceWriter is not null) instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
+            if (request.Any || traceWriter is not null || reportRequest.NeedsRecorder) instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
+            reportSession.Attach(instruments.Recorder, machine);
+            if (reportSession.Report is { } report) report.Title = $"cloak run {string.Join(' ', programs.Select(p => Path.GetFileName(p.Path)))}";
             foreach (var program in programs) machine.Register(program.Name, program);
             foreach (var program in programs) machine.Start(program.Name);
         }
@@ -116,6 +120,8 @@ internal static class OsRun
             _ => ("all-exited", failed is null ? ExitCodes.Success : failed.ExitCode & 0xFF, (string?)null),
         };
         var failures = instruments.Finish(new RunConclusion(end, code, message, outcome.Statistics.HostTime, outcome.End == KernelRunEnd.Interrupted), outcome.Statistics).ToList();
+        reportSession.PrintInspections(Console.Error);
+        failures.AddRange(reportSession.Finish());
         if (traceFailure is not null) failures.Add(traceFailure);
         foreach (string failure in failures) Console.Error.WriteLine($"cloak: {failure}");
         if (message is not null) Console.Error.WriteLine($"cloak: {message}");

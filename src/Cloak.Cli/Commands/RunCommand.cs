@@ -29,6 +29,7 @@ internal static class RunCommand
                 if (token.Value.StartsWith('-')) result.AddError($"unrecognized option '{token.Value}'");
         });
         var instruments = new InstrumentOptions();
+        var reports = new ReportOptions();
         var trace = new Option<string?>("--trace") { Description = "Write one line per retired instruction (pc, bits, disassembly, register written, memory accessed) to FILE; under the OS model each line names its process, and a protected process's instructions show only as 'protected instruction N'.", HelpName = "FILE" };
         var maxInstructions = new Option<long?>("--max-instructions") { Description = "Stop after N instructions (exit code 124).", HelpName = "N" };
         var ramSize = new Option<string>("--ram-size") { Description = "RAM size, e.g. 128M, 1G, 0x800000.", DefaultValueFactory = _ => "128M", HelpName = "SIZE" };
@@ -57,6 +58,7 @@ internal static class RunCommand
             chip, auth, dcache, icache, ways, earEntries, latency,
         };
         foreach (var option in instruments.All) command.Options.Add(option);
+        foreach (var option in reports.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             string[] files = parse.GetRequiredValue(programs);
@@ -67,6 +69,7 @@ internal static class RunCommand
             };
             var programsLoaded = files.Select(LoadProgram).ToList();
             var request = instruments.Read(parse);
+            var reportRequest = reports.Read(parse);
             if (files.Length > 1 || programsLoaded[0].IsUserProcess)
             {
                 var kernel = new KernelOptions
@@ -90,7 +93,7 @@ internal static class RunCommand
                 if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))
                     throw new CliError(ExitCodes.Usage, "sealed programs need the chip's private key: --chip FILE (create one with cloak keygen)");
                 return OsRun.Execute(programsLoaded, hart, Numbers.ParseSize(parse.GetRequiredValue(ramSize), "--ram-size"),
-                    kernel, security, chipKey, parse.GetValue(outputDir), request, parse.GetValue(trace));
+                    kernel, security, chipKey, parse.GetValue(outputDir), request, parse.GetValue(trace), reportRequest);
             }
             return Execute(
                 files[0],
@@ -102,7 +105,8 @@ internal static class RunCommand
                 parse.GetValue(trace),
                 request,
                 parse.GetValue(hostFiles),
-                parse.GetRequiredValue(cmdline));
+                parse.GetRequiredValue(cmdline),
+                reportRequest);
         });
         return command;
     }
@@ -140,11 +144,13 @@ internal static class RunCommand
     }
 
     private static int Execute(string path, ElfImage image, HartOptions hart, ulong ramSize, ulong ramBase, long? maxInstructions,
-        string? tracePath, InstrumentRequest request, string? hostFiles, string commandLine)
+        string? tracePath, InstrumentRequest request, string? hostFiles, string commandLine, ReportRequest reportRequest)
     {
         if (maxInstructions is < 0) throw new CliError(ExitCodes.Usage, "--max-instructions must not be negative");
+        reportRequest.RequireOsModel();
 
         using var instruments = Instruments.Open(request);
+        using var reportSession = ReportSession.Open(reportRequest);
         using var traceWriter = tracePath is null ? null : OpenTrace(tracePath);
         using var interruption = new Interruption();
         BareMetalMachine? machine = null;
@@ -184,7 +190,9 @@ internal static class RunCommand
 
         var commitLog = traceWriter is null ? null : new CommitLogWriter(traceWriter);
         if (commitLog is not null) machine.Hart.Tracer = commitLog;
-        if (request.Any) instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
+        if (request.Any || reportRequest.NeedsRecorder) instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
+        reportSession.Attach(instruments.Recorder, null);
+        if (reportSession.Report is { } report) report.Title = $"cloak run {Path.GetFileName(path)}";
 
         RunOutcome? outcome = null;
         try
@@ -206,6 +214,7 @@ internal static class RunCommand
                 instruments.Recorder?.Elapsed ?? TimeSpan.Zero, Interrupted: true)
             : new RunConclusion(Names(outcome.End), outcome.End == RunEnd.Exited ? outcome.ExitCode & 0xFF : 0, outcome.Message, outcome.HostTime);
         var failures = instruments.Finish(conclusion).ToList();
+        failures.AddRange(reportSession.Finish());
         if (traceFailure is not null) failures.Add(traceFailure);
         foreach (string failure in failures) Console.Error.WriteLine($"cloak: {failure}");
 

@@ -79,7 +79,7 @@ internal static class DemoCommand
         if (reportSession.Report is { } report)
         {
             report.Title = $"Cloak demo: {options.Method}";
-            report.Subtitle = $"{Claims[options.Method]}. {char.ToUpperInvariant(setting[0])}{setting[1..]}";
+            report.Subtitle = $"{char.ToUpperInvariant(Claims[options.Method][0])}{Claims[options.Method][1..]}. {char.ToUpperInvariant(setting[0])}{setting[1..]}.";
             report.Marker = ShareScenario.Marker;
         }
         using var interruption = new Interruption();

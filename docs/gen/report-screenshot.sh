@@ -3,6 +3,7 @@
 # installs it; nothing is downloaded and the page loads nothing).
 #   docs/gen/report-screenshot.sh                              the README's picture: runs ./cloak demo --report
 #                                                              and writes docs/img/report.png (1280x1400)
+# CLOAK, if set, is the command that runs cloak (default: the repository's ./cloak).
 #   docs/gen/report-screenshot.sh REPORT.html OUT.png [WxH]    any report (default 1280x800, a projector's size)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -15,7 +16,7 @@ if [ $# -eq 0 ]; then
   report="$work/demo.html"
   out="$root/docs/img/report.png"
   size=1280x1400
-  "$root/cloak" demo m4 --report "$report" >/dev/null
+  ${CLOAK:-"$root/cloak"} demo m4 --narrate none --report "$report" >/dev/null
 else
   [ $# -ge 2 ] || { echo "usage: report-screenshot.sh [REPORT.html OUT.png [WIDTHxHEIGHT]]" >&2; exit 2; }
   report="$1"

@@ -29,9 +29,9 @@ p.note { font-size:.9rem; }
 .verdict { border-left:6px solid var(--line); padding:10px 16px; margin:8px 0 16px; background:var(--soft); border-radius:0 8px 8px 0; font-size:1.05rem; }
 .verdict.ok { border-color:var(--ok); background:var(--ok-bg); } .verdict.bad { border-color:var(--bad); background:var(--bad-bg); } .verdict.warn { border-color:var(--warn); background:var(--warn-bg); }
 .verdict strong { display:block; font-size:1.25rem; margin-bottom:2px; }
-.figures { display:grid; grid-template-columns:repeat(auto-fill,minmax(150px,1fr)); gap:12px; margin:12px 0 16px; }
-.figure { background:var(--soft); border:1px solid var(--line); border-radius:8px; padding:10px 14px; }
-.figure .v { font-size:1.25rem; white-space:nowrap; font-weight:650; font-variant-numeric:tabular-nums; }
+.figures { display:grid; grid-template-columns:repeat(auto-fill,minmax(124px,1fr)); gap:10px; margin:12px 0 16px; }
+.figure { background:var(--soft); border:1px solid var(--line); border-radius:8px; padding:10px 12px; }
+.figure .v { font-size:1.15rem; white-space:nowrap; font-weight:650; font-variant-numeric:tabular-nums; }
 .figure .k { color:var(--muted); font-size:.85rem; }
 table { border-collapse:collapse; width:100%; margin:8px 0 14px; font-size:.92rem; }
 th, td { text-align:left; padding:6px 10px; border-bottom:1px solid var(--line); vertical-align:top; }

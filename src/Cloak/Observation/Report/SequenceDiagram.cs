@@ -218,14 +218,15 @@ internal sealed class SequenceDiagram
     {
         var ci = CultureInfo.InvariantCulture;
         s.Append(ci, $"<text class=\"say {css}\" x=\"{Px(x)}\" y=\"{Px(y + 4)}\"><title>{E(text)}</title>");
-        if (text.Length <= _textChars)
+        int chars = css == "bad" ? _textChars * 7 / 8 : _textChars; // bold is wider
+        if (text.Length <= chars)
         {
             s.Append(E(text)).Append("</text>");
             return;
         }
-        int split = text.LastIndexOf(' ', _textChars);
-        if (split < _textChars / 2) split = _textChars;
-        s.Append(ci, $"<tspan x=\"{Px(x)}\" dy=\"-6.5\">{E(text[..split])}</tspan><tspan x=\"{Px(x)}\" dy=\"14\">{Cut(text[split..].TrimStart(), _textChars)}</tspan></text>");
+        int split = text.LastIndexOf(' ', chars);
+        if (split < chars / 2) split = chars;
+        s.Append(ci, $"<tspan x=\"{Px(x)}\" dy=\"-6.5\">{E(text[..split])}</tspan><tspan x=\"{Px(x)}\" dy=\"14\">{Cut(text[split..].TrimStart(), chars)}</tspan></text>");
     }
 
     private static void Cross(StringBuilder s, double x, double y) =>

@@ -28,7 +28,7 @@ public sealed class CacheStatistics
 /// For speed each (physical page, page context) pair has a map from line number to cache slot, which
 /// the hart's TLB points at: a hit costs one load and a compare. The maps mirror the tags exactly.
 /// </summary>
-internal sealed unsafe class DataCache
+internal sealed unsafe partial class DataCache
 {
     private struct LineMeta
     {

@@ -18,7 +18,7 @@ namespace Cloak.Chip.Security;
 /// exposes.
 /// Node hash = CBC-MAC under a chip key, tweaked by the level (position is fixed by the parent).
 /// </summary>
-internal sealed class IntegrityTree : IDisposable
+internal sealed partial class IntegrityTree : IDisposable
 {
     public const int Arity = 8;
     public const int Levels = 11;

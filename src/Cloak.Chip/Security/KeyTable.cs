@@ -11,7 +11,7 @@ namespace Cloak.Chip.Security;
 /// Threat: keys must never leave the chip; they exist only here and inside sealed contexts, and no
 /// instruction, port or ToString reads them back. Slot 0 means "no key" (plain memory).
 /// </summary>
-internal sealed class KeyTable : IDisposable
+internal sealed partial class KeyTable : IDisposable
 {
     public const int KeySize = 32;
     public const int Plain = 0;

@@ -13,7 +13,7 @@ namespace Cloak.Chip.Security;
 /// protected access; the OS port uses it to seal and unseal contexts. Nothing outside the chip
 /// assembly can reach a key through it.
 /// </summary>
-internal sealed class ProtectionUnit : IDisposable
+internal sealed partial class ProtectionUnit : IDisposable
 {
     private const int ContextNonceSize = 12, ContextTagSize = 16, ContextHeaderSize = 4 + 8;
     private const int EarRecordSize = 8 + 8 + 4 + 1 + 1 + 1 + 1 + KeyTable.KeySize + 4; // 60

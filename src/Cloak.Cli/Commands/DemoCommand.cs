@@ -36,11 +36,13 @@ internal static class DemoCommand
         narrate.AcceptOnlyFromAmong("all", "owner", "none");
         var seed = new Option<int>("--seed") { Description = "Seed of the OS model's frame allocation and layout (the chip's keys are random whatever the seed).", DefaultValueFactory = _ => 1, HelpName = "N" };
         var instruments = new InstrumentOptions();
+        var reports = new ReportOptions();
         var command = new Command("demo", "Run a sharing method end to end on a fresh chip with sealed owner and client programs, narrate each claim step, show what a process reads beside what the OS sees, and give a verdict. Plain 'cloak demo' is M4 with 3 clients under a snooping OS.")
         {
             method, clients, attack, auth, signedExchange, narrate, seed,
         };
         foreach (var option in instruments.All) command.Options.Add(option);
+        foreach (var option in reports.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var options = new ScenarioOptions
@@ -62,14 +64,24 @@ internal static class DemoCommand
                 throw new CliError(ExitCodes.Usage, "M4 and M5 need at least 2 clients");
             if (options.Signed && options.Method is not (ShareMethod.M4 or ShareMethod.M5))
                 throw new CliError(ExitCodes.Usage, $"--signed is for M4 and M5 (it signs their pairwise key exchanges); {(options.Method == ShareMethod.M3 ? "M3 is the signed exchange already" : $"{options.Method} has no key exchange to sign")}");
-            return Run(options, instruments.Read(parse));
+            return Run(options, instruments.Read(parse), reports.Read(parse));
         });
         return command;
     }
 
-    private static int Run(ScenarioOptions options, InstrumentRequest request)
+    private static int Run(ScenarioOptions options, InstrumentRequest request, ReportRequest reportRequest)
     {
         using var instruments = Instruments.Open(request);
+        using var reportSession = ReportSession.Open(reportRequest);
+        string setting = $"owner + {options.ClientCount} client(s), attack: {options.Attack.ToString().ToLowerInvariant()}, memory: " +
+            (options.Authenticated ? "authenticated (AES-XTS + per-line MACs and counters under an on-chip root)" : "confidentiality (AES-XTS)") +
+            (options.Signed ? ", signed exchanges" : "");
+        if (reportSession.Report is { } report)
+        {
+            report.Title = $"Cloak demo: {options.Method}";
+            report.Subtitle = $"{char.ToUpperInvariant(Claims[options.Method][0])}{Claims[options.Method][1..]}. {char.ToUpperInvariant(setting[0])}{setting[1..]}.";
+            report.Marker = ShareScenario.Marker;
+        }
         using var interruption = new Interruption();
         Os.OsMachine? machine = null;
         var status = new ProgressStatus();
@@ -83,14 +95,13 @@ internal static class DemoCommand
                 machine = built;
                 // Always recorded: the progress line names the protocol step reached.
                 instruments.Attach(RunRecorder.Attach(built, MachineConfiguration.Of(built, machineOptions)));
+                reportSession.Attach(instruments.Recorder, built);
             },
         };
         var o = Console.Out;
         int clients = options.ClientCount;
         o.WriteLine($"Cloak demo: {options.Method} ({Claims[options.Method]})");
-        o.WriteLine($"  owner + {clients} client(s), attack: {options.Attack.ToString().ToLowerInvariant()}, memory: " +
-            (options.Authenticated ? "authenticated (AES-XTS + per-line MACs and counters under an on-chip root)" : "confidentiality (AES-XTS)") +
-            (options.Signed ? ", signed exchanges" : ""));
+        o.WriteLine($"  {setting}");
         o.WriteLine();
         ScenarioResult result;
         try
@@ -115,6 +126,8 @@ internal static class DemoCommand
         }
         if (result.Views.Count == 0) o.WriteLine("  (no process got as far as reading the region)");
         o.WriteLine();
+        reportSession.PrintInspections(o);
+        if (reportSession.Report is { } views) views.Views = result.Views;
         foreach (var (pid, text) in result.Output.OrderBy(p => p.Key))
         {
             foreach (string line in text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("[claim", StringComparison.Ordinal) && !l.StartsWith("VIEW", StringComparison.Ordinal)))
@@ -137,7 +150,8 @@ internal static class DemoCommand
         {
             Verdict = Describe(result.Verdict),
             Explanation = result.Explanation,
-        }, result.Run.Statistics);
+        }, result.Run.Statistics).ToList();
+        failures.AddRange(reportSession.Finish());
         foreach (string failure in failures) Console.Error.WriteLine($"cloak: {failure}");
         if (interrupted) Console.Error.WriteLine($"cloak: interrupted by {interruption.What}");
         return failures.Count > 0 && code == 0 ? ExitCodes.NoInput : code;

@@ -15,7 +15,7 @@ namespace Cloak.Cli.Commands;
 internal sealed record OsRunRequest(
     IReadOnlyList<ProgramFile> Programs, IReadOnlyList<IReadOnlyList<string>> Arguments, IReadOnlyList<string?> Names,
     HartOptions Hart, ulong RamSize, KernelOptions Kernel, SecurityOptions Security, string? ChipKey, string? OutputDir,
-    InstrumentRequest Instruments, string? TracePath, IReadOnlyList<AttackSpec> Attacks, string? Secret);
+    InstrumentRequest Instruments, string? TracePath, IReadOnlyList<AttackSpec> Attacks, string? Secret, ReportRequest Report);
 
 /// <summary><c>cloak run a.elf b.elf ...</c>: user processes on the OS model, output kept apart per process, attacked if asked.</summary>
 internal static class OsRun
@@ -25,6 +25,7 @@ internal static class OsRun
         var (programs, arguments, hart, ramSize, kernel, security, chipKey, outputDir, request, tracePath) =
             (run.Programs, run.Arguments, run.Hart, run.RamSize, run.Kernel, run.Security, run.ChipKey, run.OutputDir, run.Instruments, run.TracePath);
         var names = programs.Select((p, i) => run.Names[i] ?? p.Name).ToList();
+        var reportRequest = run.Report;
         foreach (var program in programs)
             if (!program.IsUserProcess)
                 throw new CliError(ExitCodes.BadInput,
@@ -52,6 +53,7 @@ internal static class OsRun
         if (outputDir is not null) CreateOutputDirectory(outputDir);
 
         using var instruments = Instruments.Open(request);
+        using var reportSession = ReportSession.Open(reportRequest);
         using var traceWriter = tracePath is null ? null : RunCommand.OpenTrace(tracePath);
         using var interruption = new Interruption();
         OsMachine? machine = null;
@@ -86,8 +88,10 @@ internal static class OsRun
             };
             machine = new OsMachine(options);
             // Attacks are judged partly from the chip's reports (TRP refusals): they need a recorder too.
-            if (request.Any || traceWriter is not null || run.Attacks.Count > 0)
+            if (request.Any || traceWriter is not null || run.Attacks.Count > 0 || reportRequest.NeedsRecorder)
                 instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
+            reportSession.Attach(instruments.Recorder, machine);
+            if (reportSession.Report is { } report) report.Title = $"cloak run {string.Join(' ', programs.Select(p => Path.GetFileName(p.Path)))}";
             for (int i = 0; i < programs.Count; i++) machine.Register(names[i], programs[i]);
             attacks = run.Attacks.Count == 0 ? null : AttackSession.Arm(machine, run.Attacks, run.Secret, run.Attacks.Any(a => a.Kind == AttackKind.Remap && a.Into is null) ? Spy() : null);
             for (int i = 0; i < programs.Count; i++)
@@ -146,6 +150,8 @@ internal static class OsRun
             conclusion = conclusion with { Verdict = AttackSession.Describe(verdict), Explanation = string.Join(" ", judged.Select(j => j.Explanation + ".")) };
         }
         var failures = instruments.Finish(conclusion, outcome.Statistics).ToList();
+        reportSession.PrintInspections(Console.Error);
+        failures.AddRange(reportSession.Finish());
         if (traceFailure is not null) failures.Add(traceFailure);
         foreach (string failure in failures) Console.Error.WriteLine($"cloak: {failure}");
         if (message is not null) Console.Error.WriteLine($"cloak: {message}");

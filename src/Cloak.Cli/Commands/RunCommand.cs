@@ -25,6 +25,7 @@ internal static class RunCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var instruments = new InstrumentOptions();
+        var reports = new ReportOptions();
         var trace = new Option<string?>("--trace") { Description = "Write one line per retired instruction (pc, bits, disassembly, register written, memory accessed) to FILE; under the OS model each line names its process, and a protected process's instructions show only as 'protected instruction N'.", HelpName = "FILE" };
         var maxInstructions = new Option<long?>("--max-instructions") { Description = "Stop after N instructions (exit code 124).", HelpName = "N" };
         var ramSize = new Option<string>("--ram-size") { Description = "RAM size, e.g. 128M, 1G, 0x800000.", DefaultValueFactory = _ => "128M", HelpName = "SIZE" };
@@ -62,6 +63,7 @@ internal static class RunCommand
         var secret = new Option<string?>("--secret") { Description = "What snoop, remap and mitm search for in what the OS sees (DRAM, swap, messages, the bus).", HelpName = "TEXT" };
         command.Options.Add(attack);
         command.Options.Add(secret);
+        foreach (var option in reports.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             // Words after -- are program arguments; before it, an unknown option would otherwise be taken for a program name.
@@ -114,7 +116,9 @@ internal static class RunCommand
                 Trace = parse.GetValue(trace),
                 OutputDir = parse.GetValue(outputDir),
             });
-            return Run(spec, instruments, parse.GetRequiredValue(ramBase), parse.GetValue(hostFiles), parse.GetRequiredValue(cmdline));
+            var reportRequest = reports.Read(parse);
+            return Run(spec, instruments, reportRequest with { Report = reportRequest.Report ?? spec.Report },
+                parse.GetRequiredValue(ramBase), parse.GetValue(hostFiles), parse.GetRequiredValue(cmdline));
         });
         return command;
     }
@@ -139,7 +143,7 @@ internal static class RunCommand
     }
 
     /// <summary>Runs an experiment: one bare-metal program, or user processes under the OS model (with any attacks).</summary>
-    private static int Run(ExperimentSpec spec, InstrumentOptions instrumentOptions, string ramBase, string? hostFiles, string cmdline)
+    private static int Run(ExperimentSpec spec, InstrumentOptions instrumentOptions, ReportRequest reportRequest, string ramBase, string? hostFiles, string cmdline)
     {
         if (spec.Processes.Count == 0) throw new CliError(ExitCodes.Usage, "no program to run");
         var hart = new HartOptions
@@ -174,7 +178,7 @@ internal static class RunCommand
             if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))
                 throw new CliError(ExitCodes.Usage, "sealed programs need the chip's private key: --chip FILE (create one with cloak keygen)");
             return OsRun.Execute(new OsRunRequest(programsLoaded, [.. spec.Processes.Select(p => p.Arguments)], [.. spec.Processes.Select(p => p.Name)],
-                hart, ram, kernel, security, chipKey, spec.OutputDir, request, spec.Trace, spec.Attacks, spec.Secret));
+                hart, ram, kernel, security, chipKey, spec.OutputDir, request, spec.Trace, spec.Attacks, spec.Secret, reportRequest));
         }
         var only = spec.Processes[0];
         RejectMislinkedUserProgram(only.File, programsLoaded[0].Elf!);
@@ -186,7 +190,7 @@ internal static class RunCommand
         }
         if (spec.Secret is not null) throw new CliError(ExitCodes.Usage, "--secret is for attacks on user processes (--attack); a bare-metal program runs alone, with no OS to attack it");
         return Execute(only.File, programsLoaded[0].Elf!, hart, ram, Numbers.ParseAddress(ramBase, "--ram-base"), spec.MaxInstructions,
-            spec.Trace, request, hostFiles, commandLine);
+            spec.Trace, request, hostFiles, commandLine, reportRequest);
     }
 
     /// <summary>Reads and checks an ELF file or sealed image; a missing or malformed file is a one-line error.</summary>
@@ -234,11 +238,13 @@ internal static class RunCommand
     }
 
     private static int Execute(string path, ElfImage image, HartOptions hart, ulong ramSize, ulong ramBase, long? maxInstructions,
-        string? tracePath, InstrumentRequest request, string? hostFiles, string commandLine)
+        string? tracePath, InstrumentRequest request, string? hostFiles, string commandLine, ReportRequest reportRequest)
     {
         if (maxInstructions is < 0) throw new CliError(ExitCodes.Usage, "--max-instructions must not be negative");
+        reportRequest.RequireOsModel();
 
         using var instruments = Instruments.Open(request);
+        using var reportSession = ReportSession.Open(reportRequest);
         using var traceWriter = tracePath is null ? null : OpenTrace(tracePath);
         using var interruption = new Interruption();
         BareMetalMachine? machine = null;
@@ -278,7 +284,9 @@ internal static class RunCommand
 
         var commitLog = traceWriter is null ? null : new CommitLogWriter(traceWriter);
         if (commitLog is not null) machine.Hart.Tracer = commitLog;
-        if (request.Any) instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
+        if (request.Any || reportRequest.NeedsRecorder) instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
+        reportSession.Attach(instruments.Recorder, null);
+        if (reportSession.Report is { } report) report.Title = $"cloak run {Path.GetFileName(path)}";
 
         RunOutcome? outcome = null;
         try
@@ -300,6 +308,7 @@ internal static class RunCommand
                 instruments.Recorder?.Elapsed ?? TimeSpan.Zero, Interrupted: true)
             : new RunConclusion(Names(outcome.End), outcome.End == RunEnd.Exited ? outcome.ExitCode & 0xFF : 0, outcome.Message, outcome.HostTime);
         var failures = instruments.Finish(conclusion).ToList();
+        failures.AddRange(reportSession.Finish());
         if (traceFailure is not null) failures.Add(traceFailure);
         foreach (string failure in failures) Console.Error.WriteLine($"cloak: {failure}");
 

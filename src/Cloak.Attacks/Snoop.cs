@@ -35,7 +35,10 @@ public sealed class SnoopAdversary(int snapshotEveryNthSwitch = 1) : Adversary
 
     public override void OnShutdown()
     {
-        SnapshotDram("DRAM at shutdown");
+        // At the end the OS reads all of DRAM, freed frames included: what a process left behind is there too.
+        Snapshots++;
+        for (ulong address = Powers.Memory.BaseAddress; address < Powers.Memory.EndAddress; address += 4096)
+            Keep($"DRAM at shutdown, frame 0x{address >> 12:x}", Powers.Memory.Read(address, 4096));
         foreach (int slot in Powers.Swap.Slots) Keep($"swap slot {slot} at shutdown", Powers.Swap.Slot(slot));
     }
 

@@ -71,7 +71,7 @@ public sealed class AttackSession
         {
             case AttackKind.Snoop:
             {
-                var snoop = new SnoopAdversary(snapshotEveryNthSwitch: 4);
+                var snoop = new SnoopAdversary(snapshotEveryNthSwitch: 1);
                 var bus = new BusRecorder();
                 machine.Attach(snoop);
                 machine.Kernel.Port.AttachBusTap(bus);

@@ -8,8 +8,9 @@ namespace Cloak.Tests.Sdk;
 /// What a new user does (issue 10, "Done when"): in a fresh folder outside the repository, two
 /// programs of their own (examples/sdk-share) built with <c>cloak cc</c>, a chip made, both sealed
 /// (with a provisioned key for M1) and run together so that they share a region; judged from exit
-/// codes and output. The attack half of that scenario (snoop with a canary, tamper under --auth) needs
-/// <c>cloak run --attack</c> (issue 10, item 3): add it here when that option exists.
+/// codes and output; then attacked from the command line: a snoop that never sees the note they
+/// share (the canary), and a tamper that authenticated memory detects, judged from the verdict the
+/// run writes into its statistics.
 /// </summary>
 public sealed class SdkWalkthroughTests
 {
@@ -47,6 +48,62 @@ public sealed class SdkWalkthroughTests
         Assert.Contains("[2:client] client: read a note of 28 characters from the shared region", run.StdoutText, StringComparison.Ordinal);
         Assert.Contains("[1:owner] owner: the client read 28 characters: right", run.StdoutText, StringComparison.Ordinal);
         Assert.DoesNotContain("meet at the old mill", run.StdoutText, StringComparison.Ordinal);
+    }
+
+    private const string Note = "meet at the old mill";
+
+    private static System.Text.Json.JsonElement Outcome(TempDirectory folder) =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(folder.File("stats.json"))).RootElement.GetProperty("outcome");
+
+    [Fact]
+    public async Task A_snooping_OS_never_sees_the_note_the_two_programs_share()
+    {
+        using var folder = await BuiltAndSealedAsync();
+
+        var run = await CliRunner.RunInAsync(folder.Path, "run", "owner.sealed", "client.sealed", "--attack", "snoop", "--secret", Note, "--stats-json", "stats.json");
+
+        CliAssert.ExitCode(0, run);
+        Assert.Equal("protection held", Outcome(folder).GetProperty("verdict").GetString());
+        Assert.Contains($"searched for \"{Note}\": never seen", Outcome(folder).GetProperty("explanation").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Verdict: protection held", run.StdoutText, StringComparison.Ordinal);
+    }
+
+    // The control: the same programs unsealed share in plaintext, and the same snoop finds the note.
+    [Fact]
+    public async Task A_snooping_OS_sees_the_note_of_the_same_programs_unsealed()
+    {
+        using var folder = await BuiltAndSealedAsync();
+
+        var run = await CliRunner.RunInAsync(folder.Path, "run", "owner.elf", "client.elf", "--attack", "snoop", "--secret", Note, "--stats-json", "stats.json");
+
+        Assert.Equal("attack succeeded", Outcome(folder).GetProperty("verdict").GetString());
+        Assert.Contains("Verdict: attack succeeded", run.StdoutText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bit_the_OS_flips_in_the_shared_region_is_detected_in_authenticated_mode()
+    {
+        using var folder = await BuiltAndSealedAsync();
+
+        var run = await CliRunner.RunInAsync(folder.Path, "run", "--auth", "owner.sealed", "client.sealed",
+            "--attack", "tamper:owner@shared,at=1(d)", "--stats-json", "stats.json");
+
+        Assert.Equal("attack detected", Outcome(folder).GetProperty("verdict").GetString());
+        var client = System.Text.Json.JsonDocument.Parse(File.ReadAllText(folder.File("stats.json"))).RootElement.GetProperty("processes")
+            .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "client");
+        Assert.Equal(1, client.GetProperty("integrity_faults").GetInt32());
+        Assert.Contains("killed: integrity fault", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_same_flip_goes_unnoticed_in_confidentiality_mode()
+    {
+        using var folder = await BuiltAndSealedAsync();
+
+        await CliRunner.RunInAsync(folder.Path, "run", "owner.sealed", "client.sealed", "--attack", "tamper:owner@shared,at=1(d)", "--stats-json", "stats.json");
+
+        Assert.Equal("attack succeeded", Outcome(folder).GetProperty("verdict").GetString());
+        Assert.Contains("Not detected", Outcome(folder).GetProperty("explanation").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -101,6 +101,7 @@ public sealed unsafe partial class Hart
     public void Reset(ulong resetPc)
     {
         Array.Clear(_registerFile);
+        _retiredAtLastException = ulong.MaxValue;
         _pc = resetPc;
         _privilege = Privilege.Machine;
         _mstatus = MstatusUxl64;

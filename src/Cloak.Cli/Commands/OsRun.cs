@@ -41,6 +41,7 @@ internal static class OsRun
         {
             try
             {
+                InputFile.Require(chipKey, "the chip key", InputFile.MaxKeyBytes);
                 identity = ChipIdentity.Load(chipKey);
             }
             catch (SealedImageException e)

@@ -79,15 +79,20 @@ public sealed class BareMetalMachine
     public RunOutcome Run(long? maxInstructions = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        ulong start = Hart.InstructionsRetired;
+        ulong start = Hart.InstructionsRetired, startTraps = Hart.TrapsTaken;
         long limit = maxInstructions ?? long.MaxValue;
         try
         {
             while (true)
             {
                 cancellation.ThrowIfCancellationRequested();
-                long done = (long)(Hart.InstructionsRetired - start);
-                if (done >= limit) return Outcome(RunEnd.InstructionLimit, 0, $"stopped after {done} instructions (--max-instructions)");
+                // Traps count against the limit too: a trap storm that retires nothing must still end.
+                long retired = (long)(Hart.InstructionsRetired - start), traps = (long)(Hart.TrapsTaken - startTraps);
+                long done = retired + traps;
+                if (done >= limit)
+                    return Outcome(RunEnd.InstructionLimit, 0, traps > retired
+                        ? $"stopped after {retired} instructions and {traps} traps (--max-instructions counts traps as well: the program spent the budget taking traps)"
+                        : $"stopped after {retired} instructions (--max-instructions)");
                 var result = Hart.Run(Math.Min(limit - done, ChunkInstructions));
                 switch (result.Reason)
                 {
@@ -114,6 +119,13 @@ public sealed class BareMetalMachine
                     }
                     case StopReason.WaitingForever:
                         return Outcome(RunEnd.WaitingForever, 0, $"the hart executed wfi at pc 0x{Hart.Pc - 4:x} with no interrupt enabled that could wake it");
+                    case StopReason.TrapLoop:
+                    {
+                        var trap = Hart.LastTrap!.Value;
+                        return Outcome(RunEnd.WaitingForever, 0,
+                            $"the program can never continue: the trap handler at mtvec 0x{Hart.Mtvec & ~3UL:x} itself takes {trap.Describe()} (mcause {(ulong)trap.Cause}, tval 0x{trap.Tval:x}) " +
+                            "before retiring an instruction, so the hart would take that trap forever");
+                    }
                     case StopReason.SpinningForever:
                         return Outcome(RunEnd.WaitingForever, 0,
                             $"the program can never continue: it jumps to itself at pc 0x{Hart.Pc:x} with no interrupt enabled that could end the loop " +

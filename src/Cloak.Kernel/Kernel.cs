@@ -271,7 +271,7 @@ public sealed partial class Kernel
     {
         int signal = trap.Cause switch
         {
-            TrapCause.IllegalInstruction or TrapCause.TrpFault => 4, // SIGILL
+            TrapCause.IllegalInstruction or TrapCause.TrpFault or TrapCause.TrpModeFault => 4, // SIGILL
             TrapCause.Breakpoint => 5,                     // SIGTRAP
             TrapCause.LoadAddressMisaligned or TrapCause.StoreAddressMisaligned or TrapCause.IntegrityFault => 7, // SIGBUS
             _ => 11,                                       // SIGSEGV

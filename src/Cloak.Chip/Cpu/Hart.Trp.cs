@@ -48,8 +48,8 @@ public sealed unsafe partial class Hart
         }
         if (_protectedState is null)
         {
-            _pendingTrap = new Trap(TrapCause.TrpFault, 0);
-            Observer?.TrpExecuted(new TrpRecord(operation, 0, TrpStatus.Ok, TrapCause.TrpFault));
+            _pendingTrap = new Trap(TrapCause.TrpModeFault, 0);
+            Observer?.TrpExecuted(new TrpRecord(operation, 0, TrpStatus.Ok, TrapCause.TrpModeFault));
             return false;
         }
         ulong a = _x[d->Rs1], b = _x[d->Rs2];

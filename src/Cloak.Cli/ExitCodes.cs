@@ -13,7 +13,7 @@ internal static class ExitCodes
     public const int BadInput = 65;
     /// <summary>An input file that cannot be opened.</summary>
     public const int NoInput = 66;
-    /// <summary>Cloak itself failed (a bug): the message says what to report.</summary>
+    /// <summary>Cloak itself failed (a bug), or a user's adversary threw: the message says which and where.</summary>
     public const int InternalError = 70;
     /// <summary>--max-instructions was reached before the program ended.</summary>
     public const int InstructionLimit = 124;

@@ -14,7 +14,8 @@ namespace Cloak.Cli.Commands;
 internal static class OsRun
 {
     public static int Execute(IReadOnlyList<ProgramFile> programs, HartOptions hart, ulong ramSize,
-        KernelOptions kernel, SecurityOptions security, string? chipKey, string? outputDir, InstrumentRequest request, string? tracePath)
+        KernelOptions kernel, SecurityOptions security, string? chipKey, string? outputDir, InstrumentRequest request, string? tracePath,
+        IReadOnlyList<Kernel.Adversaries.Adversary>? adversaries = null)
     {
         foreach (var program in programs)
             if (!program.IsUserProcess)
@@ -71,6 +72,7 @@ internal static class OsRun
             machine = new OsMachine(options);
             if (request.Any || traceWriter is not null) instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
             foreach (var program in programs) machine.Register(program.Name, program);
+            foreach (var adversary in adversaries ?? []) machine.Attach(adversary);   // --adversary: before any process starts
             foreach (var program in programs) machine.Start(program.Name);
         }
         catch (ArgumentException e)

@@ -57,6 +57,8 @@ internal static class RunCommand
             chip, auth, dcache, icache, ways, earEntries, latency,
         };
         foreach (var option in instruments.All) command.Options.Add(option);
+        var adversaries = new AdversaryOption();
+        command.Options.Add(adversaries.Option);
         command.SetAction(parse =>
         {
             string[] files = parse.GetRequiredValue(programs);
@@ -90,8 +92,10 @@ internal static class RunCommand
                 if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))
                     throw new CliError(ExitCodes.Usage, "sealed programs need the chip's private key: --chip FILE (create one with cloak keygen)");
                 return OsRun.Execute(programsLoaded, hart, Numbers.ParseSize(parse.GetRequiredValue(ramSize), "--ram-size"),
-                    kernel, security, chipKey, parse.GetValue(outputDir), request, parse.GetValue(trace));
+                    kernel, security, chipKey, parse.GetValue(outputDir), request, parse.GetValue(trace), adversaries.Load(parse));
             }
+            if (adversaries.Given(parse))
+                throw new CliError(ExitCodes.Usage, $"--adversary needs user processes under the OS model; {files[0]} is a bare-metal program");
             return Execute(
                 files[0],
                 programsLoaded[0].Elf!,

@@ -18,7 +18,8 @@ internal sealed record ProcessResult(string CommandLine, int ExitCode, byte[] St
 /// <summary>Runs a subprocess with a timeout, capturing stdout (as bytes), stderr and the exit code.</summary>
 internal static class ExternalProcess
 {
-    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -29,6 +30,7 @@ internal static class ExternalProcess
             WorkingDirectory = workingDirectory ?? Repository.Root,
         };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         string commandLine = string.Join(' ', [fileName, .. start.ArgumentList]);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {commandLine}");

@@ -25,7 +25,7 @@ public sealed class CliAdversaryLoadingTests : IDisposable
     private string Source(string name, string text) => _directory.Write(name, System.Text.Encoding.UTF8.GetBytes(text));
 
     private Task<ProcessResult> Run(params string[] adversaries) =>
-        CliRunner.RunAsync(new Dictionary<string, string> { ["XDG_CACHE_HOME"] = Cache }, Timeout,
+        CliRunner.RunAsync(new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = Cache }, Timeout,
             ["run", Hello, .. adversaries.SelectMany(a => (string[])["--adversary", a])]);
 
     private const string Counter = """

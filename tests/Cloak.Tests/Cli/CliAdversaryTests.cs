@@ -42,7 +42,7 @@ public sealed class CliAdversaryTests(CliAdversaryTests.Workspace workspace) : I
     private Task<ProcessResult> Cloak(params string[] arguments) => Cloak(workspace.Cache, arguments);
 
     private static Task<ProcessResult> Cloak(string cache, params string[] arguments) =>
-        CliRunner.RunAsync(new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cache }, Timeout, arguments);
+        CliRunner.RunAsync(new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cache }, Timeout, arguments);
 
     /// <summary>The user's own programs, sealed, under the OS model, with an events file of process exits and adversary actions.</summary>
     private Task<ProcessResult> RunUsersPrograms(string events, params string[] adversaries) => Cloak(

@@ -28,7 +28,7 @@ internal static class CliRunner
         ExternalProcess.RunAsync(DotnetHost, [CliDll, .. arguments], timeout);
 
     /// <summary>Runs the CLI with extra environment variables (XDG_CACHE_HOME, say).</summary>
-    public static Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] arguments) =>
+    public static Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] arguments) =>
         ExternalProcess.RunAsync(DotnetHost, [CliDll, .. arguments], timeout, environment: environment);
 
     /// <summary>The dotnet host (for tests that run dotnet build, pack or run themselves).</summary>

@@ -19,7 +19,7 @@ internal sealed record ProcessResult(string CommandLine, int ExitCode, byte[] St
 internal static class ExternalProcess
 {
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -30,7 +30,11 @@ internal static class ExternalProcess
             WorkingDirectory = workingDirectory ?? Repository.Root,
         };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(name);   // null: unset it
+            else start.Environment[name] = value;
+        }
         string commandLine = string.Join(' ', [fileName, .. start.ArgumentList]);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {commandLine}");

@@ -104,8 +104,14 @@ internal sealed class ChipPort(Processor processor) : OsPort
         if (context.SealedState is { Length: >= 4 } blob && _processor.Protection is { } protection)
         {
             uint contextId = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(blob);
-            protection.Release(contextId);
-            _processor.Observer?.ContextReleased(contextId);
+            // Bound to the address space as resuming is: a copy of another process's sealed context
+            // (an OS that duplicated a process) names that process's id, and ending the copy must not
+            // make the chip forget the original (examples/adversaries/duplicate.cs).
+            if (protection.Contexts.Find(contextId) is { } entry && entry.Satp == context.Satp)
+            {
+                protection.Release(contextId);
+                _processor.Observer?.ContextReleased(contextId);
+            }
         }
         context.SealedState = null;
     }

@@ -293,7 +293,7 @@ public sealed class RunRecorder
             region.Start = change.Start;
             if (running is not null) region.Processes.Add(running.Pid);
             r.Emit(EventCategory.Ear, change.Added ? "ear-add" : "ear-remove", running, F("context", change.ContextId), F("start", Hex(change.Start)),
-                F("length", change.Length), F("region", change.RegionId), F("kind", Names.Kebab(change.Kind.ToString())),
+                F("length", change.Length), F("region", change.RegionId), F("region_kind", Names.Kebab(change.Kind.ToString())),
                 F("permissions", Permissions(change.Permissions)), F("key_context", change.KeyContext), F("instance", change.Instance));
         }
 

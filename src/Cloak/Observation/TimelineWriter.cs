@@ -245,6 +245,7 @@ public sealed class TimelineWriter : IRunEventSink, IDisposable
         _w.WriteString("name", "thread_sort_index");
         _w.WriteNumber("pid", MachinePid);
         _w.WriteNumber("tid", tid);
+        _w.WriteNumber("ts", 0);
         _w.WriteStartObject("args");
         _w.WriteNumber("sort_index", sortIndex);
         _w.WriteEndObject();
@@ -258,6 +259,7 @@ public sealed class TimelineWriter : IRunEventSink, IDisposable
         _w.WriteString("name", kind);
         _w.WriteNumber("pid", pid);
         _w.WriteNumber("tid", tid);
+        _w.WriteNumber("ts", 0); // optional for metadata; written so every event has the same four fields
         _w.WriteStartObject("args");
         _w.WriteString("name", name);
         _w.WriteEndObject();

@@ -50,6 +50,13 @@ internal static partial class Measure
         if (code != 0) throw new InvalidOperationException($"cloak {string.Join(' ', arguments)} exited {code}: {stderr.Trim()}");
     }
 
+    /// <summary>Runs <paramref name="file"/> with <paramref name="arguments"/>; its wall time and exit code.</summary>
+    public static (TimeSpan Wall, int ExitCode) Wall(string file, string[] arguments)
+    {
+        var (wall, code, _, _) = Execute(file, arguments);
+        return (wall, code);
+    }
+
     public static Sample Qemu(string elf)
     {
         var (wall, code, _, _) = Execute("qemu-system-riscv64",

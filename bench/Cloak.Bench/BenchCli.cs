@@ -4,7 +4,7 @@ using System.Text;
 namespace Cloak.Bench;
 
 /// <summary>
-/// bench/run [cpu|os|crypto|protect|share|instruments|all] [--repeat N] [--record] [--only NAME] [--baseline DIR]:
+/// bench/run [cpu|os|crypto|protect|share|instruments|all] [--repeat N] [--record] [--only NAME[,NAME...]] [--baseline DIR]:
 /// <c>cpu</c> runs every CPU-bound guest benchmark under <c>cloak run --stats</c> and under QEMU, best
 /// of N wall-clock runs each, and prints instructions, Cloak's MIPS and the Cloak/QEMU wall-time ratio;
 /// <c>os</c> runs the same programs as user processes under the OS model (Sv39 on) beside their
@@ -32,14 +32,14 @@ internal static class BenchCli
                 case "--only" when i + 1 < args.Length: only = args[++i]; break;
                 case "--baseline" when i + 1 < args.Length && File.Exists(Path.Combine(args[i + 1], "cloak")): baseline = Path.GetFullPath(args[++i]); break;
                 default:
-                    Console.Error.WriteLine("usage: bench/run [cpu|os|crypto|protect|share|instruments|all] [--repeat N] [--record] [--only NAME] [--baseline DIR]");
+                    Console.Error.WriteLine("usage: bench/run [cpu|os|crypto|protect|share|instruments|all] [--repeat N] [--record] [--only NAME[,NAME...]] [--baseline DIR]");
                     return 2;
             }
         }
 
         var repo = Repository.Root();
         var programs = Directory.GetFiles(Path.Combine(repo, "guest", "build", "bench"), "*.elf")
-            .Where(p => only is null || Path.GetFileNameWithoutExtension(p) == only)
+            .Where(p => only is null || only.Split(',').Contains(Path.GetFileNameWithoutExtension(p)))
             .OrderBy(p => p, StringComparer.Ordinal).ToList();
         if (programs.Count == 0)
         {

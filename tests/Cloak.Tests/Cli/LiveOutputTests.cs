@@ -140,4 +140,33 @@ public sealed class LiveOutputTests
         var trace = ObservationFiles.ReadStats(timeline);
         Assert.NotEmpty(trace.GetProperty("traceEvents").EnumerateArray());
     }
+
+    [Fact]
+    public async Task A_signal_mid_demo_ends_it_with_a_failed_verdict_and_every_file()
+    {
+        using var temp = new TempDirectory();
+        string stats = temp.File("stats.json"), events = temp.File("events.jsonl");
+        // 32 clients in authenticated mode: seconds of work after the first claim step is narrated.
+        using var cloak = LiveCli.Start("demo", "m4", "--clients", "32", "--auth", "--stats", "--stats-json", stats, "--events", events);
+
+        while (!cloak.Lines.Any(l => l.Line.Contains("[claim ", StringComparison.Ordinal)))
+        {
+            Assert.False(cloak.HasExited, "the demo ended before its first claim step");
+            await Task.Delay(10);
+        }
+        cloak.Signal(LiveCli.SigInt);
+        var (code, _, stderr) = await cloak.WaitForExitAsync(Timeout);
+
+        Assert.True(code == 130, $"exit code {code}; stderr:\n{stderr}");
+        Assert.Contains(cloak.Lines, l => l.Line == "Verdict: failed");
+        Assert.Contains("cloak: interrupted by Ctrl-C (SIGINT)", stderr, StringComparison.Ordinal);
+        Assert.Contains("cloak: instructions retired", stderr, StringComparison.Ordinal);
+        var outcome = ObservationFiles.ReadStats(stats).GetProperty("outcome");
+        Assert.True(outcome.GetProperty("interrupted").GetBoolean());
+        Assert.Equal("failed", outcome.Text("verdict"));
+        Assert.Equal(130, outcome.GetProperty("exit_code").GetInt32());
+        var (_, lines) = ObservationFiles.ReadEvents(events);
+        Assert.Contains(lines, e => e.Is("protocol", "note"));
+        Assert.DoesNotContain(lines, e => e.Is("process", "exit") && e.Text("process") == "owner");
+    }
 }

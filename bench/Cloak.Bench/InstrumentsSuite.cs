@@ -12,7 +12,8 @@ namespace Cloak.Bench;
 /// round after round (the first of each round rotates), so a change in the machine's load touches
 /// them all alike. With <c>--baseline DIR</c> (a worktree of an older commit, its guest programs
 /// built) that commit's <c>cloak</c> takes its turn too, uninstrumented: the cost of the hooks when
-/// nothing listens. Times are whole-process wall clock (start-up included), median and range.
+/// nothing listens. Times are the CLI process's CPU time (user + system, start-up included; wall time
+/// on a machine others share moves far more), median and range.
 /// </summary>
 internal static class InstrumentsSuite
 {
@@ -47,7 +48,7 @@ internal static class InstrumentsSuite
             var text = new StringBuilder();
             text.AppendLine("### The instruments' cost (issue 9)\n");
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"{repeat} rounds; in each round every variant runs once, the first one rotating. Whole-process wall time in seconds (start-up included): median, and [min-max] below it. Ratio = median / median of `none`. Load average before: {LoadAverage()}."));
+                $"{repeat} rounds; in each round every variant runs once, the first one rotating. CPU time (user + system) of the whole `cloak` process in seconds, start-up included: median [min-max]. Ratio = median / median of `none`. Load average before: {LoadAverage()}."));
             if (baseline is not null)
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"`baseline` is the `cloak` of {Describe(baseline)}, with no option."));
             text.AppendLine();
@@ -74,18 +75,21 @@ internal static class InstrumentsSuite
                     }
                     Console.Error.WriteLine($"bench: {name} ({(sealedRun ? "sealed, OS model" : "bare metal")}), {variants.Count} variants x {repeat}");
                     var times = variants.ToDictionary(v => v.Name, _ => new List<double>());
+                    var walls = new List<double>();
                     for (int round = 0; round < repeat; round++)
                     {
                         for (int k = 0; k < variants.Count; k++)
                         {
                             var v = variants[(round + k) % variants.Count];
                             string files = Path.Combine(work, "out");
-                            var (wall, code) = Measure.Wall("dotnet", [v.CliDll, "run", .. chipOption, .. v.Options(files), program]);
+                            var (wall, cpu, code) = Measure.WallAndCpu("dotnet", [v.CliDll, "run", .. chipOption, .. v.Options(files), program]);
                             if (code != 0) throw new InvalidOperationException($"{v.Name}: {name} exited {code}");
-                            times[v.Name].Add(wall.TotalSeconds);
+                            times[v.Name].Add(cpu.TotalSeconds);
+                            walls.Add(wall.TotalSeconds);
                             foreach (string f in Directory.GetFiles(work, "out*")) File.Delete(f);
                         }
                     }
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: {name}: wall times {walls.Min():F2}-{walls.Max():F2} s"));
                     double none = Median(times["none"]);
                     foreach (var v in variants) ratios[v.Name].Add(Median(times[v.Name]) / none);
                     text.AppendLine($"| {name} | " + string.Join(" | ", variants.Select(v => string.Create(CultureInfo.InvariantCulture,

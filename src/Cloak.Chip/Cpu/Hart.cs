@@ -109,6 +109,8 @@ public sealed unsafe partial class Hart
         _stallCycles = 0;
         _instretOffset = _cycleOffset = 0;
         _reservationValid = false;
+        _pmp.Reset();
+        _triggers.Reset();
         LastTrap = null;
         FlushTlb();
     }

@@ -18,7 +18,7 @@ namespace Cloak.Chip.Cpu;
 /// reaches an address or touches a datum; so no trigger matches while a protected context runs.
 /// </para>
 /// </summary>
-public sealed class DebugTriggers
+internal sealed class DebugTriggers
 {
     public const int Count = 2;
 

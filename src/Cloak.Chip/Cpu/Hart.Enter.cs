@@ -118,7 +118,7 @@ public sealed unsafe partial class Hart
             frames[i] = new List<ulong>((int)(r.Size / Sv39.PageSize));
             for (ulong at = r.Start; at < r.End; at += Sv39.PageSize)
             {
-                if (!Translate(at, AccessType.Load, at, out ulong pa, out _, out _)) return false;
+                if (!Translate(at, (int)Sv39.PageSize, AccessType.Load, at, out ulong pa, out _, out _)) return false;
                 if (!_bus.IsRam(pa, Sv39.PageSize))
                 {
                     _pendingTrap = new Trap(TrapCause.LoadAccessFault, at);

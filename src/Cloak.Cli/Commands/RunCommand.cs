@@ -192,6 +192,8 @@ internal static class RunCommand
         }
         var only = spec.Processes[0];
         RejectMislinkedUserProgram(only.File, programsLoaded[0].Elf!);
+        // Loaded anyway, as QEMU would (a segment without flags): said once, before the program's own output.
+        foreach (string warning in programsLoaded[0].Elf!.Warnings) Console.Error.WriteLine($"cloak: warning: {only.File}: {warning}");
         string commandLine = cmdline;
         if (only.Arguments.Count > 0)
         {

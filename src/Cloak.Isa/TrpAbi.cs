@@ -49,4 +49,6 @@ public enum TrpStatus : long
     ContextTableFull = 10,
     /// <summary>The process is already in encrypted execution mode.</summary>
     AlreadyProtected = 11,
+    /// <summary>The caller is a plain process: only a protected one has a measurement to attest (trp.attest).</summary>
+    NotProtected = 12,
 }

@@ -138,7 +138,8 @@ public sealed unsafe partial class Hart
 
         try
         {
-            if (_protection.Contexts.Allocate(_satp, digest) is not { } contextId) return Status(TrpStatus.ContextTableFull);
+            bool debuggable = (image.Flags & (ushort)SealedImageFlags.Debuggable) != 0;
+            if (_protection.Contexts.Allocate(_satp, digest, debuggable) is not { } contextId) return Status(TrpStatus.ContextTableFull);
             var ear = new EarTable(_protection.Options.EarEntries);
             int macAt = 0;
             for (int i = 0; i < image.RegionCount; i++)
@@ -171,7 +172,7 @@ public sealed unsafe partial class Hart
                         return Refuse(TrpStatus.BadImage);
                     }
             }
-            ActivateProtection(new ProtectedState(contextId, digest, ear));
+            ActivateProtection(new ProtectedState(contextId, digest, debuggable, ear));
             if (Observer is not null)
                 foreach (var e in ear.Entries)
                     if (e.Valid) ReportEar(e, added: true);

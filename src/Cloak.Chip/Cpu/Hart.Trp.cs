@@ -44,6 +44,14 @@ public sealed unsafe partial class Hart
                 observer.TrpExecuted(new TrpRecord(operation, _protectedState?.ContextId ?? 0, _protectedState is null ? (TrpStatus)(long)_x[10] : TrpStatus.Ok));
             return entered;
         }
+        if (d->Op == ExecOp.TrpAttest && _protectedState is null)
+        {
+            // A plain process has no measurement: refused with a status, not a trap, so a program can ask.
+            _x[d->Rd] = (ulong)TrpStatus.NotProtected;
+            _pc += 4;
+            Observer?.TrpExecuted(new TrpRecord(operation, 0, TrpStatus.NotProtected));
+            return true;
+        }
         if (_protectedState is null)
         {
             _pendingTrap = new Trap(TrapCause.TrpModeFault, 0);
@@ -61,6 +69,8 @@ public sealed unsafe partial class Hart
             ExecOp.TrpKeyPair => KeyPair(a),
             ExecOp.TrpAgree => Agree(a),
             ExecOp.TrpSign => Sign(a),
+            ExecOp.TrpAttest => Attest(a),
+            ExecOp.TrpVerifyReport => VerifyReport(a),
             _ => Verify(a),
         };
         if (status is null)
@@ -88,6 +98,8 @@ public sealed unsafe partial class Hart
         ExecOp.TrpKeyPair => TrpOperation.KeyPair,
         ExecOp.TrpAgree => TrpOperation.Agree,
         ExecOp.TrpSign => TrpOperation.Sign,
+        ExecOp.TrpAttest => TrpOperation.Attest,
+        ExecOp.TrpVerifyReport => TrpOperation.VerifyReport,
         _ => TrpOperation.Verify,
     };
 

@@ -9,10 +9,12 @@ namespace Cloak.Chip.Security;
 /// </summary>
 internal sealed class ContextRegistry(int capacity)
 {
-    internal sealed class Entry(ulong satp, byte[] programIdentity)
+    internal sealed class Entry(ulong satp, byte[] programIdentity, bool debuggable)
     {
         public ulong Satp { get; } = satp;
         public byte[] ProgramIdentity { get; } = programIdentity;
+        /// <summary>The image was sealed debuggable (<c>SealedImageFlags.Debuggable</c>): attestation reports say so.</summary>
+        public bool Debuggable { get; } = debuggable;
         public ulong Version { get; set; }
     }
 
@@ -21,12 +23,12 @@ internal sealed class ContextRegistry(int capacity)
 
     public int Count => _entries.Count;
 
-    public uint? Allocate(ulong satp, byte[] programIdentity)
+    public uint? Allocate(ulong satp, byte[] programIdentity, bool debuggable)
     {
         if (_entries.Count >= capacity) return null;
         while (_entries.ContainsKey(_next) || _next == 0) _next++;
         uint id = _next++;
-        _entries[id] = new Entry(satp, programIdentity);
+        _entries[id] = new Entry(satp, programIdentity, debuggable);
         return id;
     }
 

@@ -200,7 +200,7 @@ internal sealed partial class ProtectionUnit : IDisposable
                 };
                 ear.TryAdd(e, out _);
             }
-            state = new ProtectedState(id, entry.ProgramIdentity, ear);
+            state = new ProtectedState(id, entry.ProgramIdentity, entry.Debuggable, ear);
             Statistics.ContextRestores++;
             return ContextRefusal.None;
         }

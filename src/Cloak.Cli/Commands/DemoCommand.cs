@@ -76,7 +76,7 @@ internal static class DemoCommand
             if (options.Attested && options.Signed)
                 throw new CliError(ExitCodes.Usage, "--attested and --signed are two ways to authenticate the exchanges: pick one");
             if (options.Attested && options.Method is not (ShareMethod.M3 or ShareMethod.M4 or ShareMethod.M5))
-                throw new CliError(ExitCodes.Usage, $"--attested is for M3, M4 and M5 (their key exchanges); {options.Method} has no key exchange to attest");
+                throw new CliError(ExitCodes.Usage, options.Method == ShareMethod.M2 ? "--attested is for M3, M4 and M5: M2 is the unauthenticated exchange (m3 --attested is it attested)" : "--attested is for M3, M4 and M5 (their key exchanges); M1 has no key exchange to attest");
             if (options.Attack is Attack.Impostor or Attack.Debuggable or Attack.ReportReplay && !options.Attested)
                 throw new CliError(ExitCodes.Usage, $"--attack {parse.GetRequiredValue(attack)} is against attested exchanges: add --attested");
             string? reportDirectory = parse.GetValue(saveReports);

@@ -71,6 +71,12 @@ public sealed partial class TrpHeaderTests
     [GeneratedRegex(@"^#define\s+CLOAK_REPORT_([A-Z_]+)\s+(0x[0-9A-Fa-f]+|\d+)u?\b", RegexOptions.Multiline)]
     private static partial Regex ReportDefine();
 
+    [GeneratedRegex(@"struct cloak_report \{(?<body>[^}]*)\}", RegexOptions.Singleline)]
+    private static partial Regex ReportStruct();
+
+    [GeneratedRegex(@"(uint\d+)_t (\w+)(?:\[(\d+)\])?;")]
+    private static partial Regex StructField();
+
     [Fact]
     public void The_attestation_report_layout_in_the_header_is_the_one_the_chip_writes()
     {
@@ -82,8 +88,8 @@ public sealed partial class TrpHeaderTests
         Assert.Equal(AttestationReport.FlagDebuggable, defines["FLAG_DEBUGGABLE"]);
         Assert.Equal(AttestationReport.Size, defines["SIZE"]);
         // struct cloak_report's fields in order, with their sizes: the offsets follow.
-        string body = Regex.Match(Header, @"struct cloak_report \{(?<body>[^}]*)\}", RegexOptions.Singleline).Groups["body"].Value;
-        var fields = Regex.Matches(body, @"(uint\d+)_t (\w+)(?:\[(\d+)\])?;").Select(m => (Name: m.Groups[2].Value,
+        string body = ReportStruct().Match(Header).Groups["body"].Value;
+        var fields = StructField().Matches(body).Select(m => (Name: m.Groups[2].Value,
             Size: int.Parse(m.Groups[1].Value[4..], CultureInfo.InvariantCulture) / 8 * (m.Groups[3].Success ? int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) : 1))).ToList();
         int at = 0;
         var offsets = new Dictionary<string, int>();

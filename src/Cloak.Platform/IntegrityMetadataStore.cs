@@ -49,6 +49,12 @@ public sealed class IntegrityMetadataStore
         return record;
     }
 
+    /// <summary>Regions the store keeps records for (with or without pages yet): what it costs the host.</summary>
+    internal int RegionRecords => _regions.Count;
+
+    /// <summary>Frees a region's counters, MACs and nodes once the chip has let its root go (they can no longer verify anything).</summary>
+    internal void Discard(IntegrityRegion region) => _regions.Remove(region);
+
     internal PageRecord Page(IntegrityRegion region, uint page, bool create) =>
         Page(Region(region, create), page, create);
 

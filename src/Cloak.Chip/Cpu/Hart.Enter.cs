@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Cloak.Chip.Security;
 using Cloak.Crypto;
 using Cloak.Isa;
-using Cloak.Platform;
 using Cloak.Sealing;
 
 namespace Cloak.Chip.Cpu;
@@ -111,6 +110,25 @@ public sealed unsafe partial class Hart
             }
             if (!progress.Hash.GetHashAndReset().AsSpan().SequenceEqual(image.CiphertextHash(progress.Region))) return Refuse(TrpStatus.BadImage);
         }
+        // Every page must be resident now: the conversion below runs within this one instruction.
+        var frames = new List<ulong>[image.RegionCount];
+        for (int i = 0; i < image.RegionCount; i++)
+        {
+            var r = image.Region(i);
+            frames[i] = new List<ulong>((int)(r.Size / Sv39.PageSize));
+            for (ulong at = r.Start; at < r.End; at += Sv39.PageSize)
+            {
+                if (!Translate(at, (int)Sv39.PageSize, AccessType.Load, at, out ulong pa, out _, out _)) return false;
+                if (!_bus.IsRam(pa, Sv39.PageSize))
+                {
+                    _pendingTrap = new Trap(TrapCause.LoadAccessFault, at);
+                    return false;
+                }
+                frames[i].Add(pa);
+            }
+        }
+        // Authenticated mode: every line must also carry the MAC the sealing tool gave it (the image's
+        // MAC table, after the header), checked as each line is re-encrypted below.
         byte[] macs = [];
         if (_protection.Encryption.Mode == MemoryProtectionMode.Authenticated)
         {
@@ -122,7 +140,7 @@ public sealed unsafe partial class Hart
         {
             if (_protection.Contexts.Allocate(_satp, digest) is not { } contextId) return Status(TrpStatus.ContextTableFull);
             var ear = new EarTable(_protection.Options.EarEntries);
-            ulong macAt = 0;
+            int macAt = 0;
             for (int i = 0; i < image.RegionCount; i++)
             {
                 var (start, size, _, id, permissions) = image.Region(i);
@@ -138,12 +156,20 @@ public sealed unsafe partial class Hart
                     _protection.Contexts.Release(contextId);
                     return Status(added);
                 }
-                if (macs.Length > 0)
-                {
-                    var region = new IntegrityRegion(_protection.KeyTag(slot), id, contextId);
-                    for (ulong line = 0; line < size / 64; line++, macAt += 8)
-                        _protection.Metadata.WriteMac(region, line, BinaryPrimitives.ReadUInt64LittleEndian(macs.AsSpan((int)macAt)));
-                }
+                // The image becomes this run's: its lines are re-encrypted under a tweak with the
+                // instance, so no line can be moved between two runs of the image.
+                for (int p = 0; p < frames[i].Count; p++)
+                    for (uint line = 0; line < Sv39.PageSize / 64; line++, macAt += 8)
+                    {
+                        ulong? imageMac = macs.Length == 0 ? null : BinaryPrimitives.ReadUInt64LittleEndian(macs.AsSpan(macAt));
+                        if (_protection.Encryption.ConvertImageLine(frames[i][p] + line * 64,
+                                new LineContext(slot, id, (uint)p * (uint)(Sv39.PageSize / 64) + line, FreshIsZero: false, contextId), imageMac))
+                            continue;
+                        // A line whose MAC the sealing tool did not give it: nothing of this entry stays.
+                        foreach (var e in ear.Entries) if (e.Valid) _protection.Keys.Release(e.KeySlot);
+                        _protection.Contexts.Release(contextId);
+                        return Refuse(TrpStatus.BadImage);
+                    }
             }
             ActivateProtection(new ProtectedState(contextId, digest, ear));
             if (Observer is not null)

@@ -282,8 +282,8 @@ public sealed unsafe partial class Hart
         for (int done = 0; done < destination.Length;)
         {
             ulong at = va + (ulong)done;
-            if (!Translate(at, AccessType.Load, at, out ulong pa, out _, out _)) return false;
             int n = (int)Math.Min((ulong)(destination.Length - done), 4096 - (at & 0xFFF));
+            if (!Translate(at, n, AccessType.Load, at, out ulong pa, out _, out _)) return false;
             if (!_bus.IsRam(pa, (ulong)n))
             {
                 _pendingTrap = new Trap(TrapCause.LoadAccessFault, at);
@@ -316,13 +316,13 @@ public sealed unsafe partial class Hart
                 _pendingTrap = new Trap(TrapCause.TrpFault, at);
                 return false;
             }
-            if (!Translate(at, write ? AccessType.Store : AccessType.Load, at, out ulong pa, out _, out _)) return false;
+            int n = (int)Math.Min((ulong)(buffer.Length - done), 64 - (at & 63));
+            if (!Translate(at, n, write ? AccessType.Store : AccessType.Load, at, out ulong pa, out _, out _)) return false;
             if (!_bus.IsRam(pa, 1))
             {
                 _pendingTrap = new Trap(write ? TrapCause.StoreAccessFault : TrapCause.LoadAccessFault, at);
                 return false;
             }
-            int n = (int)Math.Min((ulong)(buffer.Length - done), 64 - (at & 63));
             int slot = _protection!.DataCache.Access(pa & ~63UL, Context(_protectedState.Ear[ear], at));
             if (slot < 0) return IntegrityFault(at);
             var cached = new Span<byte>(_cacheData + slot * 64 + (int)(pa & 63), n);

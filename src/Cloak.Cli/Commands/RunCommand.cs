@@ -192,6 +192,8 @@ internal static class RunCommand
         }
         var only = spec.Processes[0];
         RejectMislinkedUserProgram(only.File, programsLoaded[0].Elf!);
+        // Loaded anyway, as QEMU would (a segment without flags): said once, before the program's own output.
+        foreach (string warning in programsLoaded[0].Elf!.Warnings) Console.Error.WriteLine($"cloak: warning: {only.File}: {warning}");
         string commandLine = cmdline;
         if (only.Arguments.Count > 0)
         {
@@ -313,23 +315,25 @@ internal static class RunCommand
         }
         string? traceFailure = FinishTrace(commitLog, traceWriter, tracePath);
 
+        // The statistics state the exit code the command returns (before any failed output file).
+        int code = outcome?.End switch
+        {
+            null => interruption.ExitCode,
+            RunEnd.Exited => outcome.ExitCode & 0xFF,
+            RunEnd.GuestFault => ExitCodes.GuestFault,
+            RunEnd.InstructionLimit => ExitCodes.InstructionLimit,
+            _ => ExitCodes.GuestStuck,
+        };
         var conclusion = outcome is null
-            ? new RunConclusion("interrupted", interruption.ExitCode, $"interrupted by {interruption.What} at pc 0x{machine.Hart.Pc:x} after {machine.Hart.InstructionsRetired} instructions",
+            ? new RunConclusion("interrupted", code, $"interrupted by {interruption.What} at pc 0x{machine.Hart.Pc:x} after {machine.Hart.InstructionsRetired} instructions",
                 instruments.Recorder?.Elapsed ?? TimeSpan.Zero, Interrupted: true)
-            : new RunConclusion(Names(outcome.End), outcome.End == RunEnd.Exited ? outcome.ExitCode & 0xFF : 0, outcome.Message, outcome.HostTime);
+            : new RunConclusion(Names(outcome.End), code, outcome.Message, outcome.HostTime);
         var failures = instruments.Finish(conclusion).ToList();
         failures.AddRange(reportSession.Finish());
         if (traceFailure is not null) failures.Add(traceFailure);
         foreach (string failure in failures) Console.Error.WriteLine($"cloak: {failure}");
 
-        if (outcome is null) return Report(interruption.ExitCode, conclusion.Message);
-        int code = outcome.End switch
-        {
-            RunEnd.Exited => outcome.ExitCode & 0xFF,
-            RunEnd.GuestFault => Report(ExitCodes.GuestFault, outcome.Message),
-            RunEnd.InstructionLimit => Report(ExitCodes.InstructionLimit, outcome.Message),
-            _ => Report(ExitCodes.GuestStuck, outcome.Message),
-        };
+        if (conclusion.Message is not null) Console.Error.WriteLine($"cloak: {conclusion.Message}");
         return failures.Count > 0 && code == 0 ? ExitCodes.NoInput : code;
     }
 
@@ -372,12 +376,6 @@ internal static class RunCommand
         {
             throw new CliError(ExitCodes.Usage, $"--crypto-latency {e.Message}");
         }
-    }
-
-    private static int Report(int code, string? message)
-    {
-        Console.Error.WriteLine($"cloak: {message}");
-        return code;
     }
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();

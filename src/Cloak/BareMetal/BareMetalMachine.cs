@@ -46,8 +46,9 @@ public sealed class BareMetalMachine
     public Hart Hart => Processor.Hart;
 
     /// <summary>
-    /// Copies the program's segments to their physical (load) addresses, as QEMU's -kernel does,
-    /// and points the hart at the entry. HTIF is enabled if the program exports <c>tohost</c>.
+    /// Copies the program's segments to their physical (load) addresses, as QEMU's -kernel does
+    /// (whatever their p_flags), and points the hart at the entry. HTIF is enabled if the program
+    /// exports <c>tohost</c>.
     /// </summary>
     public void Load(ElfImage image)
     {
@@ -64,8 +65,10 @@ public sealed class BareMetalMachine
             ulong bss = segment.MemorySize - (ulong)segment.FileBytes.Length;
             if (bss > 0) Dram.Clear(segment.PhysicalAddress + (ulong)segment.FileBytes.Length, (int)bss);
         }
-        // QEMU's -kernel starts at the entry's physical address (its place in the executable segment's load image).
-        var code = image.Segments.First(s => s.Flags.HasFlag(SegmentFlags.Execute) && image.Entry >= s.VirtualAddress && image.Entry < s.VirtualEnd);
+        // QEMU's -kernel starts at the entry's physical address (its place in the executable segment's
+        // load image). Like QEMU it ignores p_flags: a segment without flags is loaded all the same
+        // (ElfImage.Warnings says so).
+        var code = image.EntrySegment;
         Hart.Reset(image.Entry - code.VirtualAddress + code.PhysicalAddress);
         Hart.SetRegister(10, (ulong)_options.Hart.HartId); // a0 = hart id, as QEMU's reset vector passes it
         if (image.Symbol("tohost") is { } tohost)

@@ -3,10 +3,7 @@ using Cloak.Attacks.Chaos;
 using Cloak.Chip;
 using Cloak.Demo;
 using Cloak.Elf;
-using Cloak.Isa;
 using Cloak.Kernel;
-using Cloak.Os;
-using Cloak.Platform;
 using Cloak.Sealing;
 
 namespace Cloak.Chaos;

@@ -90,7 +90,7 @@ try
     foreach (string needed in new[] { programs.CanaryElf, Path.Combine(programs.ShareDirectory, "share_owner.elf") })
         if (!File.Exists(needed)) throw new FileNotFoundException($"{needed} is missing: build the guest programs first (make -C guest)");
 }
-catch (Exception x) when (x is FileNotFoundException or Sdk.GuestBuildException)
+catch (Exception x) when (x is FileNotFoundException or Cloak.Sdk.GuestBuildException)
 {
     Console.Error.WriteLine($"chaos: {x.Message}");
     return 66;

@@ -46,7 +46,7 @@ public sealed class CampaignSummary
 /// <summary>Runs a range of seeds and checks each run, and the host after it.</summary>
 public static class ChaosCampaign
 {
-    public static CampaignSummary Run(CampaignOptions options, GuestPrograms programs, Action<ChaosRunResult, IReadOnlyList<Violation>>? each = null)
+    public static CampaignSummary Run(CampaignOptions options, GuestPrograms programs, Action<ChaosRunResult, IReadOnlyList<Violation>, long>? each = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var summary = new CampaignSummary();
@@ -82,7 +82,7 @@ public static class ChaosCampaign
             foreach (var action in result.Actions) summary.ActionsByKind[action.Kind] = summary.ActionsByKind.GetValueOrDefault(action.Kind) + 1;
             foreach (string outcome in result.Outcomes) Count(summary.Endings, outcome);
             foreach (var v in violations) summary.Violations.Add((chaosCase, v));
-            each?.Invoke(result, violations);
+            each?.Invoke(result, violations, managed);
         }
         summary.Elapsed = clock.Elapsed;
         return summary;

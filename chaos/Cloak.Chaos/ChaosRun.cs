@@ -4,6 +4,7 @@ using Cloak.Chip;
 using Cloak.Demo;
 using Cloak.Elf;
 using Cloak.Kernel;
+using Cloak.Kernel.Adversaries;
 using Cloak.Sealing;
 
 namespace Cloak.Chaos;
@@ -58,7 +59,8 @@ public static class ChaosRun
         return pattern;
     }
 
-    public static ChaosRunResult Execute(ChaosCase chaosCase, GuestPrograms programs)
+    /// <param name="alongside">More adversaries attached after the chaos (tests use them to break an invariant on purpose and see it reported).</param>
+    public static ChaosRunResult Execute(ChaosCase chaosCase, GuestPrograms programs, IReadOnlyList<Adversary>? alongside = null)
     {
         ArgumentNullException.ThrowIfNull(chaosCase);
         ArgumentNullException.ThrowIfNull(programs);
@@ -80,7 +82,7 @@ public static class ChaosRun
             MaxInstructions = InstructionBudget,
             ProgramDirectory = programs.ShareDirectory,
             Narrate = NarrationLevel.None,
-            Observers = [chaos],
+            Observers = [chaos, .. alongside ?? []],
             Instrument = (machine, machineOptions) =>
             {
                 machine.Kernel.AttachObserver(watch);

@@ -2,22 +2,25 @@ using System.Globalization;
 using Cloak.Chaos;
 using Cloak.Demo;
 
-// chaos/run: the chaos adversary over a range of seeds (docs/reliability.md, "Chaos adversary").
-// Exit codes: 0 no invariant broken, 1 some broken (each printed with its seed), 2 bad arguments,
-// 66 the guest programs are missing.
+// The chaos adversary over a range of seeds (docs/reliability.md, "The chaos adversary").
+// Exit codes: 0 no invariant broken, 1 some broken (each printed with its seed, and written to the
+// failures file), 2 bad arguments, 66 the guest programs are missing, 73 the failures file cannot be written.
 const string Usage = """
-    usage: chaos/run [--seeds A..B | --seed N] [--method m1|m2|m3|m4|m5] [--auth on|off] [--repeat] [--verbose]
-      --seeds A..B    seeds A to B (default 1..20); each names a whole case: method, memory mode, clients, RAM, chaos mix
+    usage: dotnet run --project chaos/Cloak.Chaos -c Release -- [--seeds A-B | --seed N] [--method m1..m5] [--auth on|off] [--repeat] [--verbose] [--failures FILE]
+      --seeds A-B     seeds A to B (also A..B; default 1-20); each names a whole case: method, memory mode, clients, RAM, chaos mix
       --seed N        one seed (replay a violation: add --verbose to see every action)
       --method M      only this sharing method (the seed still picks everything else)
       --auth on|off   only authenticated (on) or confidentiality (off) memory
       --repeat        run every seed twice and compare the traces (the determinism invariant)
       --verbose       print every action of the chaos and how each process ended
       --managed-bound MIB  managed heap bound after each run (default 256)
+      --failures FILE where the failing seeds go, one line each with the broken invariant (default chaos-failures.txt;
+                      written only when an invariant breaks)
     """;
 
 var options = new CampaignOptions { FirstSeed = 1, LastSeed = 20 };
 bool verbose = false;
+string failuresPath = "chaos-failures.txt";
 try
 {
     for (int i = 0; i < args.Length; i++)
@@ -28,9 +31,9 @@ try
             case "--seeds":
             {
                 string v = Value();
-                int dots = v.IndexOf("..", StringComparison.Ordinal);
-                if (dots < 0) throw new FormatException($"--seeds '{v}': expected A..B");
-                options = options with { FirstSeed = Seed(v[..dots]), LastSeed = Seed(v[(dots + 2)..]) };
+                int dots = v.IndexOf("..", StringComparison.Ordinal), dash = v.IndexOf('-', 1);
+                (int cut, int width) = dots >= 0 ? (dots, 2) : dash > 0 ? (dash, 1) : throw new FormatException($"--seeds '{v}': expected A-B");
+                options = options with { FirstSeed = Seed(v[..cut]), LastSeed = Seed(v[(cut + width)..]) };
                 if (options.LastSeed < options.FirstSeed) throw new FormatException($"--seeds '{v}': B must not be below A");
                 break;
             }
@@ -58,6 +61,7 @@ try
             }
             case "--repeat": options = options with { Repeat = true }; break;
             case "--verbose": verbose = true; break;
+            case "--failures": failuresPath = Value(); break;
             case "--managed-bound":
             {
                 string v = Value();
@@ -96,10 +100,11 @@ catch (Exception x) when (x is FileNotFoundException or Cloak.Sdk.GuestBuildExce
     return 66;
 }
 
-var summary = ChaosCampaign.Run(options, programs, (result, violations) =>
+var summary = ChaosCampaign.Run(options, programs, (result, violations, managed) =>
 {
     string verdict = violations.Count == 0 ? "ok" : $"{violations.Count} VIOLATION(S)";
-    Console.WriteLine($"{result.Case}: {result.Actions.Count} action(s), {result.Instructions:N0} instructions, {result.Elapsed.TotalSeconds:F2} s: {verdict}");
+    Console.WriteLine($"{result.Case}: {result.Actions.Count} action(s), {result.Instructions:N0} instructions, {result.Elapsed.TotalSeconds:F2} s, " +
+        $"managed heap after {managed / 1024.0 / 1024:F1} MiB: {verdict}");
     if (verbose)
     {
         foreach (var action in result.Actions) Console.WriteLine($"    {action}");
@@ -121,8 +126,18 @@ if (summary.Violations.Count == 0)
     Console.WriteLine("no invariant broken");
     return 0;
 }
-Console.WriteLine($"{summary.Violations.Count} violation(s); replay one with chaos/run --seed N --verbose:");
+Console.WriteLine($"{summary.Violations.Count} violation(s); replay one with --seed N --verbose:");
 foreach (var (chaosCase, v) in summary.Violations) Console.WriteLine($"  seed {chaosCase.Seed}: {v}");
+try
+{
+    File.WriteAllLines(failuresPath, summary.Violations.Select(f => $"{f.Case.Seed}\t{f.Violation}"));
+    Console.WriteLine($"failing seeds written to {failuresPath}");
+}
+catch (Exception x) when (x is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+{
+    Console.Error.WriteLine($"chaos: cannot write the failing seeds to '{failuresPath}': {x.Message}");
+    return 73;
+}
 return 1;
 
 static int Seed(string text) =>

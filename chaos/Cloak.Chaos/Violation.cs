@@ -1,6 +1,6 @@
 namespace Cloak.Chaos;
 
-/// <summary>The invariants a chaos run is held to (docs/reliability.md, "Chaos adversary").</summary>
+/// <summary>The invariants a chaos run is held to (docs/reliability.md, "The chaos adversary").</summary>
 public enum Invariant
 {
     /// <summary>A canary (the shared records' marker, the canary program's patterns) left the chip: on the bus, in DRAM, swap or a message.</summary>

@@ -1,6 +1,6 @@
 namespace Cloak.Attacks.Chaos;
 
-/// <summary>Everything the chaos adversary can do (docs/reliability.md, "Chaos adversary", lists them with what each should cause).</summary>
+/// <summary>Everything the chaos adversary can do (docs/reliability.md, "The chaos adversary", lists them with what each should cause).</summary>
 public enum ChaosActionKind
 {
     /// <summary>Flips one bit of a protected page in DRAM.</summary>
@@ -47,6 +47,8 @@ public enum ChaosActionKind
     DropMessage,
     /// <summary>Holds a message (and the ones after it on that channel) back until someone next receives: a pure delay.</summary>
     DelayMessage,
+    /// <summary>Holds a message back until the next one on its channel has gone, then sends it: the two arrive swapped.</summary>
+    ReorderMessage,
     /// <summary>Flips bits of a message, truncates or extends it.</summary>
     AlterMessage,
     /// <summary>Sends an earlier message again (as it was, or altered).</summary>
@@ -78,7 +80,7 @@ public static class ChaosActions
     /// so a process at either end may legitimately end with wrong data or a failed step.
     /// </summary>
     public static bool ChangesMessages(ChaosActionKind kind) =>
-        kind is ChaosActionKind.DropMessage or ChaosActionKind.AlterMessage or ChaosActionKind.InjectMessage;
+        kind is ChaosActionKind.DropMessage or ChaosActionKind.ReorderMessage or ChaosActionKind.AlterMessage or ChaosActionKind.InjectMessage;
 
     /// <summary>Actions on saved contexts, after which the chip must refuse the forged context (SPEC R4).</summary>
     public static bool ForgesContext(ChaosActionKind kind) =>

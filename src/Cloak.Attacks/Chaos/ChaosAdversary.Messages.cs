@@ -11,10 +11,16 @@ public sealed partial class ChaosAdversary
     /// <summary>Earlier messages, for <see cref="ChaosActionKind.InjectMessage"/>.</summary>
     private readonly List<(string Channel, int ToSide, byte[] Payload)> _seen = [];
 
+    /// <summary>
+    /// Per channel end, a message held for <see cref="ChaosActionKind.ReorderMessage"/>: it goes right after
+    /// the next message on that end, or, if its receiver waits first, on its own (then only a delay).
+    /// </summary>
+    private readonly Dictionary<(string Channel, int ToSide), (byte[] Payload, int? Receiver)> _reordering = [];
+
     private bool _injecting;
 
     private static readonly ChaosActionKind[] MessageKinds =
-        [ChaosActionKind.DropMessage, ChaosActionKind.DelayMessage, ChaosActionKind.AlterMessage, ChaosActionKind.InjectMessage];
+        [ChaosActionKind.DropMessage, ChaosActionKind.DelayMessage, ChaosActionKind.ReorderMessage, ChaosActionKind.AlterMessage, ChaosActionKind.InjectMessage];
 
     public override void OnChannelMessage(ChannelMessageEvent e)
     {
@@ -24,6 +30,15 @@ public sealed partial class ChaosAdversary
             // Something before it on this channel is held: it waits too, so the delay reorders nothing.
             _held.Add((e.Channel, e.ToSide, e.Payload));
             e.Drop = true;
+            return;
+        }
+        if (_reordering.Remove((e.Channel, e.ToSide), out var earlier))
+        {
+            // This one overtakes the message held for it: deliver it first, then the earlier one.
+            e.Drop = true;
+            Deliver(e.Channel, e.ToSide, e.Payload);
+            Deliver(e.Channel, e.ToSide, earlier.Payload);
+            Declare($"delivered the {e.Payload.Length}-byte message on '{e.Channel}' before the {earlier.Payload.Length}-byte one sent earlier", e.Receiver);
             return;
         }
         if (_seen.Count < 64 && Settings.Kinds.Contains(ChaosActionKind.InjectMessage)) _seen.Add((e.Channel, e.ToSide, [.. e.Payload]));
@@ -40,6 +55,12 @@ public sealed partial class ChaosAdversary
                 _held.Add((e.Channel, e.ToSide, e.Payload));
                 e.Drop = true;
                 Record(ChaosActionKind.DelayMessage, e.Receiver, $"held back {what} until a process next waits");
+                break;
+            case ChaosActionKind.ReorderMessage:
+                _reordering[(e.Channel, e.ToSide)] = (e.Payload, e.Receiver?.Pid);
+                e.Drop = true;
+                _tamperedChannels.Add(e.Channel);
+                Record(ChaosActionKind.ReorderMessage, e.Receiver, $"held back {what} to send it after the next one on that channel");
                 break;
             case ChaosActionKind.AlterMessage:
                 e.Payload = Alter(e.Payload, out string how);
@@ -106,6 +127,22 @@ public sealed partial class ChaosAdversary
         finally
         {
             _injecting = false;
+        }
+    }
+
+    /// <summary>
+    /// Sends the messages held for reordering to <paramref name="receiver"/> (every such message when null)
+    /// on their own: a receiver about to wait, or gone, must not wait for ever on a message the chaos holds.
+    /// </summary>
+    private void ReleaseReordering(int? receiver)
+    {
+        if (_injecting) return;
+        var due = _reordering.Where(r => receiver is null || r.Value.Receiver is null || r.Value.Receiver == receiver).OrderBy(r => r.Key.Channel, StringComparer.Ordinal).ThenBy(r => r.Key.ToSide).ToList();
+        foreach (var ((channel, toSide), (payload, _)) in due)
+        {
+            _reordering.Remove((channel, toSide));
+            Deliver(channel, toSide, payload);
+            Declare($"released the {payload.Length}-byte message held on '{channel}' (nothing overtook it)");
         }
     }
 

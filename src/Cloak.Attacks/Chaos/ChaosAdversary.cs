@@ -79,13 +79,18 @@ public sealed partial class ChaosAdversary : Adversary
     public override void OnSyscall(SyscallEvent e)
     {
         // A process about to wait is where held messages go out: nobody can block for ever on a message the chaos holds.
-        if ((Syscall)e.Number is Syscall.ChanRecv or Syscall.Wait4 or Syscall.NanoSleep) ReleaseHeld();
+        if ((Syscall)e.Number is Syscall.ChanRecv or Syscall.Wait4 or Syscall.NanoSleep)
+        {
+            ReleaseHeld();
+            ReleaseReordering(e.Process.Pid);
+        }
         Tick();
     }
 
     public override void OnProcessExited(ProcessEvent e)
     {
         ReleaseHeld();
+        ReleaseReordering(null);
         _areas.Remove(e.Process.Pid);
         _contextCopies.Remove(e.Process.Pid);
     }

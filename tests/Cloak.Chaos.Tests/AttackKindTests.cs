@@ -17,7 +17,7 @@ public sealed class AttackKindTests
     public void Each_kind_of_attack_is_taken_and_breaks_no_invariant(ChaosActionKind kind)
     {
         var taken = new List<string>();
-        for (int seed = 1; seed <= 4 && taken.Count == 0; seed++)
+        for (int seed = 1; seed <= 3 && taken.Count == 0; seed++)
         {
             var chaosCase = CaseFor(kind, seed);
 
@@ -26,7 +26,7 @@ public sealed class AttackKindTests
             Assert.True(result.Violations.Count == 0, $"{result.Case}: {string.Join("; ", result.Violations)}");
             taken.AddRange(result.Actions.Where(a => a.Kind == kind).Select(a => a.ToString()));
         }
-        Assert.True(taken.Count > 0, $"no {kind} was taken in four seeds");
+        Assert.True(taken.Count > 0, $"no {kind} was taken in three seeds");
     }
 
     /// <summary>A case where <paramref name="kind"/> has something to act on: metadata (authenticated), swap (small RAM), two copies of one image (M4's clients), contexts, messages.</summary>

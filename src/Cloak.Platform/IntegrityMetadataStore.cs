@@ -75,6 +75,10 @@ public sealed class IntegrityMetadataStore
     /// <summary>Regions that have metadata.</summary>
     public IReadOnlyList<IntegrityRegion> Regions => [.. _regions.Where(r => r.Value.Pages.Count > 0).Select(r => r.Key)];
 
+    /// <summary>The pages of a region that have counters and MACs stored, in the order they were first written.</summary>
+    public IReadOnlyList<uint> Pages(IntegrityRegion region) =>
+        Region(region, create: false) is { } record ? [.. record.Pages.Keys] : [];
+
     public ulong ReadCounter(IntegrityRegion region, ulong line) =>
         Page(region, (uint)(line / LinesPerPage), create: false).Counters[line % LinesPerPage];
 

@@ -411,43 +411,9 @@ public static class ShareScenario
     }
 
     /// <summary>Collects a process's output line by line.</summary>
-    private sealed class LineCapture(Action<string> line) : Stream
+    private sealed class LineCapture(Action<string> line) : LineSplittingStream
     {
-        private readonly MemoryStream _pending = new();
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            foreach (byte b in buffer)
-            {
-                if (b == '\n')
-                {
-                    line(Encoding.UTF8.GetString(_pending.GetBuffer(), 0, (int)_pending.Length));
-                    _pending.SetLength(0);
-                }
-                else
-                {
-                    _pending.WriteByte(b);
-                }
-            }
-        }
-
-        public override void Flush()
-        {
-            if (_pending.Length == 0) return;
-            line(Encoding.UTF8.GetString(_pending.GetBuffer(), 0, (int)_pending.Length));
-            _pending.SetLength(0);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
+        protected override void OnLine(ReadOnlySpan<byte> text, bool complete) =>
+            line(Encoding.UTF8.GetString(complete ? text[..^1] : text));
     }
 }

@@ -27,7 +27,8 @@
 #define CLOAK_TRP_BAD_SIGNATURE      9
 #define CLOAK_TRP_CONTEXT_TABLE_FULL 10
 #define CLOAK_TRP_ALREADY_PROTECTED  11
-#define CLOAK_TRP_NOT_PROTECTED      12
+#define CLOAK_TRP_REGION_TABLE_FULL  12
+#define CLOAK_TRP_NOT_PROTECTED      13
 
 /* Region kinds and permissions of an EAR entry. */
 #define CLOAK_REGION_PRIVATE      0

@@ -1,3 +1,5 @@
+using Cloak.Platform;
+
 namespace Cloak.Chip.Security;
 
 /// <summary>
@@ -16,6 +18,8 @@ internal sealed class ContextRegistry(int capacity)
         /// <summary>The image was sealed debuggable (<c>SealedImageFlags.Debuggable</c>): attestation reports say so.</summary>
         public bool Debuggable { get; } = debuggable;
         public ulong Version { get; set; }
+        /// <summary>Authenticated mode: the regions its EAR entries name (one per entry), whose integrity roots it holds.</summary>
+        public List<IntegrityRegion> Regions { get; } = [];
     }
 
     private readonly Dictionary<uint, Entry> _entries = [];

@@ -273,6 +273,8 @@ static int exchange(struct cloak_member *m, int slot, long channel, int initiato
         r = exchange_signatures(m, channel, initiator);
         wipe(m->signing_key, sizeof m->signing_key);
         if (r) {
+            /* No key may come of a refused exchange: the private half goes now, not at the next agree. */
+            wipe(m->private_key, sizeof m->private_key);
             step("6", "the peer's signature over the exchange did NOT verify: the exchange was tampered with; no key, no region");
             return r;
         }

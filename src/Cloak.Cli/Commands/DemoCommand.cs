@@ -72,7 +72,7 @@ internal static class DemoCommand
             if (options.Method is ShareMethod.M4 or ShareMethod.M5 && options.ClientCount < 2)
                 throw new CliError(ExitCodes.Usage, "M4 and M5 need at least 2 clients");
             if (options.Signed && options.Method is not (ShareMethod.M4 or ShareMethod.M5))
-                throw new CliError(ExitCodes.Usage, $"--signed is for M4 and M5 (it signs their pairwise key exchanges); {(options.Method == ShareMethod.M3 ? "M3 is the signed exchange already" : $"{options.Method} has no key exchange to sign")}");
+                throw new CliError(ExitCodes.Usage, $"--signed is for M4 and M5 (it signs their pairwise key exchanges); {options.Method switch { ShareMethod.M3 => "M3 is the signed exchange already", ShareMethod.M2 => "M2 is the unsigned exchange (m3 is it signed)", _ => $"{options.Method} has no key exchange to sign" }}");
             if (options.Attested && options.Signed)
                 throw new CliError(ExitCodes.Usage, "--attested and --signed are two ways to authenticate the exchanges: pick one");
             if (options.Attested && options.Method is not (ShareMethod.M3 or ShareMethod.M4 or ShareMethod.M5))

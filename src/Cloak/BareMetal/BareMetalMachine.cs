@@ -79,7 +79,7 @@ public sealed class BareMetalMachine
     public RunOutcome Run(long? maxInstructions = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        ulong start = Hart.InstructionsRetired;
+        ulong start = Hart.InstructionsRetired, trapsAtStart = Hart.TrapsTaken;
         long limit = maxInstructions ?? long.MaxValue;
         try
         {
@@ -88,6 +88,12 @@ public sealed class BareMetalMachine
                 cancellation.ThrowIfCancellationRequested();
                 long done = (long)(Hart.InstructionsRetired - start);
                 if (done >= limit) return Outcome(RunEnd.InstructionLimit, 0, $"stopped after {done} instructions (--max-instructions)");
+                // A trap storm (a handler that faults itself) retires nothing, so the limit bounds traps as
+                // well: without this, each Hart.Run would spend its budget on traps and the loop never end.
+                long traps = (long)(Hart.TrapsTaken - trapsAtStart);
+                if (traps >= limit)
+                    return Outcome(RunEnd.InstructionLimit, 0,
+                        $"stopped after {traps} traps with {done} instructions retired: a trap storm (--max-instructions bounds traps too)");
                 var result = Hart.Run(Math.Min(limit - done, ChunkInstructions));
                 switch (result.Reason)
                 {

@@ -4,6 +4,7 @@ using Cloak.Fuzz;
 // The fuzz harness's command line (docs/reliability.md). fuzz/run drives "afl" under afl-fuzz.
 //   Cloak.Fuzz seeds                              writes the synthesized seeds of fuzz/corpora (fuzz/make-corpora)
 //   Cloak.Fuzz list                               the targets and their contracts
+//   Cloak.Fuzz instrumented TARGET                the assemblies fuzz/run instruments for it
 //   Cloak.Fuzz afl TARGET                         one target under afl-fuzz (SharpFuzz, persistent mode)
 //   Cloak.Fuzz run TARGET FILE...                 replays inputs (a crash afl-fuzz found, a corpus entry)
 //   Cloak.Fuzz smoke TARGET [MUTATIONS] [SEED] [SECONDS]  corpus plus random mutations in process
@@ -24,6 +25,9 @@ if (target is null) return Usage($"unknown target '{args[1]}' (Cloak.Fuzz list n
 
 switch (args[0])
 {
+    case "instrumented":
+        foreach (string assembly in target.Instrumented) Console.WriteLine(assembly);
+        return 0;
     case "afl":
         SharpFuzz.Fuzzer.Run(stream =>
         {

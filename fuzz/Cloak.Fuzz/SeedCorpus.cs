@@ -215,11 +215,11 @@ public static class SeedCorpus
             Trp(8, Scratch, 1400, Raw, 0, descriptor: Words(32, 96, 64, 160, 0, 0), fix: 0b1011, bases: Scratch), // trp.verify
             Trp(9, Raw, 0, Raw, 0),                                       // trp.mode
             Trp(4, Hidden, 100, Raw, 32),                                 // random into the hidden region
-            Trp(4, Plain, 0, Raw, 16),                                    // random into plain memory: a TRP fault
         };
         byte[] all = [.. records.SelectMany(r => r)];
         Save("trp", "every-op-confidentiality", [0, .. all]);
         Save("trp", "every-op-authenticated", [1, .. all]);
+        Save("trp", "operand-in-plain-memory-faults", [0, .. Trp(4, Plain, 0, Raw, 16)]);
     }
 
     private static ulong[] Words(params ulong[] words) => words;

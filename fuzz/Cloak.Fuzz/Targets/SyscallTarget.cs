@@ -62,6 +62,7 @@ public sealed class SyscallTarget : FuzzTarget
         foreach (var p in started)
         {
             if (!outputs.TryGetValue(p.Pid, out var output)) continue;
+            if (Environment.GetEnvironmentVariable("CLOAK_FUZZ_SHOW") is "1") Console.Error.WriteLine($"--- process {p.Pid}\n{output.Text()}");
             foreach (string line in output.Text().Split('\n'))
             {
                 string[] parts = line.Split(' ');

@@ -65,6 +65,8 @@ public sealed class TrpTarget : FuzzTarget
         var end = outcome.Processes.Single(p => p.Pid == process.Pid);
         if (end.KillReason is null && outcome.End != KernelRunEnd.InstructionLimit && end.ExitCode is < 0 or > 255)
             throw new ContractViolationException($"trp_fuzz ended with exit code {end.ExitCode} and no kill reason");
+        if (Environment.GetEnvironmentVariable("CLOAK_FUZZ_SHOW") is "1")
+            Console.Error.WriteLine($"{output.Text()}--- {end.End} exit {end.ExitCode} {end.KillReason}");
         string[] lines = output.Text().Split('\n');
         if (lines[0].StartsWith("trp_fuzz: not protected", StringComparison.Ordinal) || lines[0].Contains("setup failed", StringComparison.Ordinal))
             throw new ContractViolationException($"trp_fuzz did not start protected: {lines[0]}");

@@ -94,7 +94,7 @@ public sealed class BareMetalMachine
                 if (traps >= limit)
                     return Outcome(RunEnd.InstructionLimit, 0,
                         $"stopped after {traps} traps with {done} instructions retired: a trap storm (--max-instructions bounds traps too)");
-                var result = Hart.Run(Math.Min(limit - done, ChunkInstructions));
+                var result = Hart.Run(Math.Min(limit - Math.Max(done, traps), ChunkInstructions));
                 switch (result.Reason)
                 {
                     case StopReason.InstructionLimit:

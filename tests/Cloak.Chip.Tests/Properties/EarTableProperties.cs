@@ -88,7 +88,7 @@ public sealed class EarTableProperties
                     if (model[i] is { } m) Assert.Equal((m.Start, m.Length, m.RegionId), (table[i].Start, table[i].Length, table[i].RegionId));
                 }
             }
-        }, iter: 3000, threads: 1, print: t => $"capacity {t.Item1}: {string.Join(", ", t.Item2.Select(o => o.ToString()))}");
+        }, iter: 1500, threads: 1, print: t => $"capacity {t.Item1}: {string.Join(", ", t.Item2.Select(o => o.ToString()))}");
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class IntegrityTreeProperties
                 foreach (var (r, line, value) in model.Written().Take(12))
                     Assert.Equal(value, tree.Counter(Regions[r], line));
             }
-        }, iter: 400, threads: 1);
+        }, iter: 250, threads: 1);
     }
 
     /// <summary>The true counters, and the hash root that says whether a stored state is authentic.</summary>

@@ -84,7 +84,7 @@ public sealed class Sv39WalkProperties
                 foreach (var (address, f) in flags)
                     Assert.Equal(f, dram.ReadUInt64(address) & 0xFF);
             }
-        }, iter: 1500, threads: 1);
+        }, iter: 800, threads: 1);
     }
 
     /// <summary>Two mappings cannot share a table slot: a superpage owns everything below its entry.</summary>

@@ -4,11 +4,13 @@ using System.Text;
 namespace Cloak.Bench;
 
 /// <summary>
-/// bench/run [cpu|os|crypto|protect|share|all] [--repeat N] [--record] [--only NAME]:
+/// bench/run [cpu|os|crypto|protect|share|instruments|all] [--repeat N] [--record] [--only NAME[,NAME...]] [--baseline DIR]:
 /// <c>cpu</c> runs every CPU-bound guest benchmark under <c>cloak run --stats</c> and under QEMU, best
 /// of N wall-clock runs each, and prints instructions, Cloak's MIPS and the Cloak/QEMU wall-time ratio;
 /// <c>os</c> runs the same programs as user processes under the OS model (Sv39 on) beside their
-/// bare-metal runs, plus a 4-process shared-memory workload, and reports MIPS ratios.
+/// bare-metal runs, plus a 4-process shared-memory workload, and reports MIPS ratios; <c>instruments</c>
+/// (not part of <c>all</c>) times the same programs with and without --stats, --stats-json, --events and
+/// --timeline, and, with --baseline DIR, an older commit's cloak (<see cref="InstrumentsSuite"/>).
 /// --record appends the tables and the command to bench/RESULTS.md.
 /// </summary>
 internal static class BenchCli
@@ -19,23 +21,25 @@ internal static class BenchCli
         bool record = false;
         string? only = null;
         string suite = "all";
+        string? baseline = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "cpu" or "os" or "crypto" or "protect" or "share" or "all": suite = args[i]; break;
+                case "cpu" or "os" or "crypto" or "protect" or "share" or "instruments" or "all": suite = args[i]; break;
                 case "--repeat" when i + 1 < args.Length && int.TryParse(args[i + 1], out repeat) && repeat > 0: i++; break;
                 case "--record": record = true; break;
                 case "--only" when i + 1 < args.Length: only = args[++i]; break;
+                case "--baseline" when i + 1 < args.Length && File.Exists(Path.Combine(args[i + 1], "cloak")): baseline = Path.GetFullPath(args[++i]); break;
                 default:
-                    Console.Error.WriteLine("usage: bench/run [cpu|os|crypto|protect|share|all] [--repeat N] [--record] [--only NAME]");
+                    Console.Error.WriteLine("usage: bench/run [cpu|os|crypto|protect|share|instruments|all] [--repeat N] [--record] [--only NAME[,NAME...]] [--baseline DIR]");
                     return 2;
             }
         }
 
         var repo = Repository.Root();
         var programs = Directory.GetFiles(Path.Combine(repo, "guest", "build", "bench"), "*.elf")
-            .Where(p => only is null || Path.GetFileNameWithoutExtension(p) == only)
+            .Where(p => only is null || only.Split(',').Contains(Path.GetFileNameWithoutExtension(p)))
             .OrderBy(p => p, StringComparer.Ordinal).ToList();
         if (programs.Count == 0)
         {
@@ -49,6 +53,7 @@ internal static class BenchCli
         if (suite is "protect" or "all") report.Append(ProtectionSuite.Run(repo, programs, repeat));
         if (suite is "crypto" or "all") report.Append(CryptoSuite.Run());
         if (suite is "share" or "all") report.Append(SharingSuite.Run(repo, repeat));
+        if (suite is "instruments") report.Append(InstrumentsSuite.Run(repo, programs, repeat, baseline));
         Console.WriteLine(report.ToString());
 
         if (record)
@@ -56,7 +61,7 @@ internal static class BenchCli
             string results = Path.Combine(repo, "bench", "RESULTS.md");
             var entry = new StringBuilder();
             entry.AppendLine(CultureInfo.InvariantCulture, $"\n## Run of {DateTime.UtcNow:yyyy-MM-dd}\n");
-            entry.AppendLine(CultureInfo.InvariantCulture, $"Command: `bench/run {suite} --repeat {repeat}{(only is null ? "" : " --only " + only)}` on {Environment.ProcessorCount} cores.\n");
+            entry.AppendLine(CultureInfo.InvariantCulture, $"Command: `bench/run {suite} --repeat {repeat}{(only is null ? "" : " --only " + only)}{(baseline is null ? "" : " --baseline " + baseline)}` on {Environment.ProcessorCount} cores.\n");
             entry.Append(report);
             File.AppendAllText(results, entry.ToString());
             Console.Error.WriteLine($"bench: appended to {results}");

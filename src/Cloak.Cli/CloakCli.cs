@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Cloak.Cli.Commands;
+using Cloak.Kernel.Adversaries;
+using Cloak.Scripting;
 
 namespace Cloak.Cli;
 
@@ -43,6 +45,14 @@ internal static class CloakCli
             Console.Out.Flush();
             Console.Error.WriteLine($"cloak: {ErrorText.Clean(e.Message)}");
             return e.ExitCode;
+        }
+        catch (AdversaryFailedException e) when (AdversaryFailures.Describe(e) is { } failure)
+        {
+            // A user's adversary threw (--adversary): their bug, named with its file and line.
+            Console.Out.Flush();
+            Console.Error.WriteLine($"cloak: {failure}");
+            if (Environment.GetEnvironmentVariable("CLOAK_DEBUG") == "1") Console.Error.WriteLine(e.InnerException);
+            return ExitCodes.InternalError;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -15,7 +15,7 @@ internal static class ExitCodes
     public const int NoInput = 66;
     /// <summary>A tool or part of Cloak that is needed is missing or cannot be built (cloak cc: the RISC-V compiler, picolibc, make, the guest runtime).</summary>
     public const int Unavailable = 69;
-    /// <summary>Cloak itself failed (a bug): the message says what to report.</summary>
+    /// <summary>Cloak itself failed (a bug), or a user's adversary threw: the message says which and where.</summary>
     public const int InternalError = 70;
     /// <summary>--max-instructions was reached before the program ended.</summary>
     public const int InstructionLimit = 124;

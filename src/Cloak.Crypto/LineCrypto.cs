@@ -6,7 +6,8 @@ namespace Cloak.Crypto;
 /// How a region key turns into line ciphers, shared by the chip's key table and the sealing tool so
 /// both produce identical ciphertext and MACs: XTS key = the region key's two halves; MAC key =
 /// HKDF-SHA256(region key, info "cloak line mac"); tweak = region id (bits 127:96), write counter
-/// (95:32), line index in the region (31:0); the MAC's tweak adds the instance (see MacTweak).
+/// (95:32), line index in the region (31:0), and for a sealed image's regions in one run (an instance)
+/// the instance as well (see <see cref="Tweak(uint, uint, ulong, uint)"/>). The MAC uses the same tweak.
 /// </summary>
 internal static class LineCrypto
 {
@@ -22,14 +23,17 @@ internal static class LineCrypto
     public const ulong CounterLimit = 1UL << 32;
 
     /// <summary>
-    /// The MAC's tweak: region id (127:96), instance (95:64), counter (63:32), line (31:0) once the
-    /// chip has written the line (counter above 0). Runs of one sealed image share its key and region
-    /// ids, so without the instance the OS could move a line and its MAC from one run into another
-    /// wherever their counters agree. Lines at counter 0 are the image's own content, identical in
-    /// every run, and keep the tweak the sealing tool used (the cipher's, with counter 0).
+    /// The tweak of a line of a region that belongs to one run of a sealed image (instance above 0):
+    /// region id (127:96), instance (95:64), counter (63:32), line (31:0). Runs of one sealed image
+    /// share its key and region ids, so without the instance the OS could move a line from one run
+    /// into another (in confidentiality mode wherever it likes; in authenticated mode, with its MAC,
+    /// wherever the counters agree) and the victim would decrypt the other run's data. The chip
+    /// re-encrypts an image's lines from the sealing tool's tweak (instance 0) into its run's at
+    /// trp.enter, so every line it ever reads carries the instance. Instance 0 (every region that is
+    /// not a sealed image's) keeps <see cref="Tweak(uint, uint, ulong)"/>.
     /// </summary>
-    public static UInt128 MacTweak(uint regionId, uint line, ulong counter, uint instance) =>
-        counter == 0 ? Tweak(regionId, line, 0) : (UInt128)regionId << 96 | (UInt128)instance << 64 | (UInt128)(uint)counter << 32 | line;
+    public static UInt128 Tweak(uint regionId, uint line, ulong counter, uint instance) =>
+        instance == 0 ? Tweak(regionId, line, counter) : (UInt128)regionId << 96 | (UInt128)instance << 64 | (UInt128)(uint)counter << 32 | line;
 
     public static LineMac CreateMac(ReadOnlySpan<byte> regionKey)
     {

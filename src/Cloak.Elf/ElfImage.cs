@@ -23,11 +23,19 @@ public sealed class ElfImage
         Flags = flags;
         Segments = segments;
         _symbols = symbols;
+        Warnings = [.. segments.Where(s => s.HasNoFlags).Select(s =>
+            $"{s} has no permission flags (p_flags = 0): loaded as QEMU loads it, as code and data")];
     }
 
     public ulong Entry { get; }
     public uint Flags { get; }
     public IReadOnlyList<ElfSegment> Segments { get; }
+
+    /// <summary>What is odd about the file but does not stop a bare-metal machine from loading it (one line each).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The segment holding the entry point: executable, or without flags (see <see cref="ElfSegment.HasNoFlags"/>).</summary>
+    public ElfSegment EntrySegment => Segments.First(s => s.MayHoldCode && Entry >= s.VirtualAddress && Entry < s.VirtualEnd);
     public IReadOnlyDictionary<string, ulong> Symbols => _symbols;
 
     public ulong? Symbol(string name) => _symbols.TryGetValue(name, out ulong value) ? value : null;
@@ -102,7 +110,7 @@ public sealed class ElfImage
                     throw new ElfFormatException($"segments {s.Index} and {t.Index} overlap in physical memory");
             }
 
-        if (!segments.Any(s => s.Flags.HasFlag(SegmentFlags.Execute) && entry >= s.VirtualAddress && entry < s.VirtualEnd))
+        if (!segments.Any(s => s.MayHoldCode && entry >= s.VirtualAddress && entry < s.VirtualEnd))
             throw new ElfFormatException($"the entry point 0x{entry:x} is not inside an executable segment");
 
         var sizes = new Dictionary<string, ulong>(StringComparer.Ordinal);

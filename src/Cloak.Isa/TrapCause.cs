@@ -22,8 +22,10 @@ public enum TrapCause : ulong
     // Custom causes (the privileged spec reserves 24-31 for custom use).
     /// <summary>A protected line failed authentication on its way into the chip (authenticated mode); tval = the address.</summary>
     IntegrityFault = 24,
-    /// <summary>A TRP instruction used in plain mode (tval 0) or with an operand outside the caller's protected memory (tval = the operand address).</summary>
+    /// <summary>A TRP instruction's operand lies outside the caller's protected memory (tval = the operand's address, which may be 0).</summary>
     TrpFault = 25,
+    /// <summary>A TRP instruction other than trp.enter and trp.mode used outside encrypted execution mode (tval 0).</summary>
+    TrpModeFault = 26,
 
     MachineSoftwareInterrupt = Trap.InterruptBit | 3,
     MachineTimerInterrupt = Trap.InterruptBit | 7,
@@ -54,7 +56,8 @@ public readonly record struct Trap(TrapCause Cause, ulong Tval)
         TrapCause.LoadPageFault => "load page fault",
         TrapCause.StorePageFault => "store/AMO page fault",
         TrapCause.IntegrityFault => "integrity fault (protected memory failed authentication)",
-        TrapCause.TrpFault => Tval == 0 ? "TRP instruction outside encrypted execution mode" : "TRP operand outside protected memory",
+        TrapCause.TrpFault => "TRP operand outside protected memory",
+        TrapCause.TrpModeFault => "TRP instruction outside encrypted execution mode",
         TrapCause.MachineSoftwareInterrupt => "machine software interrupt",
         TrapCause.MachineTimerInterrupt => "machine timer interrupt",
         TrapCause.MachineExternalInterrupt => "machine external interrupt",

@@ -126,7 +126,7 @@ public sealed partial class Kernel
     /// <summary>Queues a message for one side of a channel, through the adversaries, and wakes its reader.</summary>
     internal void Deliver(Channel channel, int toSide, Process sender, byte[] bytes)
     {
-        var e = new ChannelMessageEvent(channel.Name, sender, bytes, channel.Ends[toSide]?.Owner);
+        var e = new ChannelMessageEvent(channel.Name, sender, bytes, channel.Ends[toSide]?.Owner, toSide);
         _events.ChannelMessage(e);
         if (e.Drop) return;
         channel.Queues[toSide].Enqueue(e.Payload);

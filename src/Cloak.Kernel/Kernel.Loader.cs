@@ -34,8 +34,14 @@ public sealed partial class Kernel
     private static void ValidateUserImage(string name, ElfImage image)
     {
         foreach (var s in image.Segments)
+        {
+            // A process's pages get their rights from its segments: no flags would be no access at all
+            // (a bare-metal machine, like QEMU, loads such a segment anyway; a process is not bare metal).
+            if (s.HasNoFlags)
+                throw new ElfFormatException($"{name}: {s} has no permission flags (p_flags = 0): a user process's pages take their rights from its segments (link it with lib/user.ld, as cloak cc does)");
             if (s.VirtualAddress < 0x1000 || s.VirtualEnd > MmapBase / 2)
                 throw new ElfFormatException($"{name}: {s} lies outside the user program area [0x1000, 0x{MmapBase / 2:x}): is it linked for user space (libcloak) rather than bare metal?");
+        }
     }
 
     private Process? CreateProcess(string name, ProgramImage program, IReadOnlyList<string> arguments, int parentPid)

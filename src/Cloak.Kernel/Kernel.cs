@@ -51,12 +51,15 @@ public sealed partial class Kernel
     internal IReadOnlyList<Channel> Channels => _channels;
     internal IReadOnlyDictionary<int, SharedSegment> Segments => _segments;
 
+    /// <summary>The names of the programs registered so far (what <see cref="Start"/> and the spawn system call accept).</summary>
+    public IReadOnlyList<string> Programs => [.. _programs.Keys.Order(StringComparer.Ordinal)];
+
     /// <summary>Attaches an adversary; it sees every later kernel action and has the powers of a hostile OS.</summary>
     public void Attach(Adversary adversary)
     {
         adversary.Powers = new AdversaryPowers(this, adversary);
         _events.Attach(adversary);
-        adversary.OnAttached();
+        Attached(adversary);
     }
 
     /// <summary>
@@ -68,7 +71,19 @@ public sealed partial class Kernel
     {
         observer.Powers = new AdversaryPowers(this, observer);
         _events.AttachObserver(observer);
-        observer.OnAttached();
+        Attached(observer);
+    }
+
+    private static void Attached(Adversary adversary)
+    {
+        try
+        {
+            adversary.OnAttached();
+        }
+        catch (Exception x) when (x is not AdversaryFailedException)
+        {
+            throw new AdversaryFailedException(adversary, nameof(Adversary.OnAttached), x);
+        }
     }
 
     /// <summary>Makes a program available to <see cref="Start"/> and to the spawn system call by name.</summary>
@@ -93,6 +108,10 @@ public sealed partial class Kernel
             throw new InvalidOperationException($"out of memory starting '{name}'");
         return process;
     }
+
+    /// <summary>Starts a registered program for an adversary; null if there is no such program or no memory for it.</summary>
+    internal Process? TryStart(string name, IReadOnlyList<string> arguments) =>
+        _programs.TryGetValue(name, out var program) ? CreateProcess(name, program, arguments, parentPid: 0) : null;
 
     /// <summary>
     /// Runs the processes until all have ended, the instruction limit is reached or
@@ -271,7 +290,7 @@ public sealed partial class Kernel
     {
         int signal = trap.Cause switch
         {
-            TrapCause.IllegalInstruction or TrapCause.TrpFault => 4, // SIGILL
+            TrapCause.IllegalInstruction or TrapCause.TrpFault or TrapCause.TrpModeFault => 4, // SIGILL
             TrapCause.Breakpoint => 5,                     // SIGTRAP
             TrapCause.LoadAddressMisaligned or TrapCause.StoreAddressMisaligned or TrapCause.IntegrityFault => 7, // SIGBUS
             _ => 11,                                       // SIGSEGV

@@ -5,7 +5,9 @@ namespace Cloak.Kernel;
 /// <summary>
 /// Fans every kernel action out to the attached adversaries, in attachment order, and then to the
 /// observers (passive instruments such as statistics and event traces), so observers see what
-/// happened after every adversary had its say.
+/// happened after every adversary had its say. A hook that throws stops the run: the exception
+/// leaves the kernel wrapped in an <see cref="AdversaryFailedException"/> naming the adversary and
+/// the hook (the kernel is then mid-action, so the run cannot go on).
 /// </summary>
 internal sealed class KernelEvents
 {
@@ -30,20 +32,36 @@ internal sealed class KernelEvents
         _observers++;
     }
 
-    public void ProcessStarted(ProcessEvent e) { foreach (var a in _all) a.OnProcessStarted(e); }
-    public void ProcessExited(ProcessEvent e) { foreach (var a in _all) a.OnProcessExited(e); }
-    public void Syscall(SyscallEvent e) { foreach (var a in _all) a.OnSyscall(e); }
-    public void SyscallReturn(SyscallEvent e) { foreach (var a in _all) a.OnSyscallReturn(e); }
-    public void PageMapped(PageEvent e) { foreach (var a in _all) a.OnPageMapped(e); }
-    public void PageUnmapped(PageEvent e) { foreach (var a in _all) a.OnPageUnmapped(e); }
-    public void PageFault(PageFaultEvent e) { foreach (var a in _all) a.OnPageFault(e); }
-    public void Resume(ProcessEvent e) { foreach (var a in _all) a.OnResume(e); }
-    public void RunSlice(RunSliceEvent e) { foreach (var a in _all) a.OnRunSlice(e); }
-    public void ContextSwitch(ContextSwitchEvent e) { foreach (var a in _all) a.OnContextSwitch(e); }
-    public void SwapOut(SwapEvent e) { foreach (var a in _all) a.OnSwapOut(e); }
-    public void SwapIn(SwapEvent e) { foreach (var a in _all) a.OnSwapIn(e); }
-    public void ChannelMessage(ChannelMessageEvent e) { foreach (var a in _all) a.OnChannelMessage(e); }
-    public void GuestNote(GuestNoteEvent e) { foreach (var a in _all) a.OnGuestNote(e); }
-    public void AdversaryAction(AdversaryActionEvent e) { foreach (var a in _all) a.OnAdversaryAction(e); }
-    public void Shutdown() { foreach (var a in _all) a.OnShutdown(); }
+    public void ProcessStarted(ProcessEvent e) => Raise(e, static (a, x) => a.OnProcessStarted(x), nameof(Adversary.OnProcessStarted));
+    public void ProcessExited(ProcessEvent e) => Raise(e, static (a, x) => a.OnProcessExited(x), nameof(Adversary.OnProcessExited));
+    public void Syscall(SyscallEvent e) => Raise(e, static (a, x) => a.OnSyscall(x), nameof(Adversary.OnSyscall));
+    public void SyscallReturn(SyscallEvent e) => Raise(e, static (a, x) => a.OnSyscallReturn(x), nameof(Adversary.OnSyscallReturn));
+    public void PageMapped(PageEvent e) => Raise(e, static (a, x) => a.OnPageMapped(x), nameof(Adversary.OnPageMapped));
+    public void PageUnmapped(PageEvent e) => Raise(e, static (a, x) => a.OnPageUnmapped(x), nameof(Adversary.OnPageUnmapped));
+    public void PageFault(PageFaultEvent e) => Raise(e, static (a, x) => a.OnPageFault(x), nameof(Adversary.OnPageFault));
+    public void Resume(ProcessEvent e) => Raise(e, static (a, x) => a.OnResume(x), nameof(Adversary.OnResume));
+    public void RunSlice(RunSliceEvent e) => Raise(e, static (a, x) => a.OnRunSlice(x), nameof(Adversary.OnRunSlice));
+    public void ContextSwitch(ContextSwitchEvent e) => Raise(e, static (a, x) => a.OnContextSwitch(x), nameof(Adversary.OnContextSwitch));
+    public void SwapOut(SwapEvent e) => Raise(e, static (a, x) => a.OnSwapOut(x), nameof(Adversary.OnSwapOut));
+    public void SwapIn(SwapEvent e) => Raise(e, static (a, x) => a.OnSwapIn(x), nameof(Adversary.OnSwapIn));
+    public void ChannelMessage(ChannelMessageEvent e) => Raise(e, static (a, x) => a.OnChannelMessage(x), nameof(Adversary.OnChannelMessage));
+    public void GuestNote(GuestNoteEvent e) => Raise(e, static (a, x) => a.OnGuestNote(x), nameof(Adversary.OnGuestNote));
+    public void AdversaryAction(AdversaryActionEvent e) => Raise(e, static (a, x) => a.OnAdversaryAction(x), nameof(Adversary.OnAdversaryAction));
+    public void Shutdown() => Raise<object?>(null, static (a, _) => a.OnShutdown(), nameof(Adversary.OnShutdown));
+
+    /// <summary>Calls one hook of every listener in order (static lambdas: no allocation per event).</summary>
+    private void Raise<T>(T e, Action<Adversary, T> hook, string name)
+    {
+        foreach (var a in _all)
+        {
+            try
+            {
+                hook(a, e);
+            }
+            catch (Exception x) when (x is not AdversaryFailedException)
+            {
+                throw new AdversaryFailedException(a, name, x);
+            }
+        }
+    }
 }

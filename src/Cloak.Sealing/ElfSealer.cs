@@ -15,6 +15,9 @@ public static class ElfSealer
     {
         if (image.Symbol("__cloak_start") is null)
             throw new ElfFormatException("only user programs linked with libcloak (guest/lib) can be sealed: a sealed program runs as a process");
+        // Each region's rights come from its segments' flags: a segment without any is refused, not sealed unreadable.
+        if (image.Segments.FirstOrDefault(s => s.HasNoFlags) is { } unflagged)
+            throw new ElfFormatException($"{unflagged} has no permission flags (p_flags = 0): a sealed region takes its rights from them");
         var groups = image.PageGroups().ToList();
         foreach (var (symbol, value) in provision ?? new Dictionary<string, byte[]>())
         {

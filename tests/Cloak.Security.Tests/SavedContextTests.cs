@@ -86,6 +86,27 @@ public class SavedContextTests
         Assert.DoesNotContain("secret_worker:", worker.Output, StringComparison.Ordinal);
     }
 
+    // The chip binds a context to its address space for resuming and for releasing alike: the kernel
+    // ends the refused copy and releases "its" context, which names the original's id; the original
+    // must keep its place in the chip's context table (examples/adversaries/duplicate.cs found this).
+    [Theory]
+    [InlineData(MemoryProtectionMode.Confidentiality)]
+    [InlineData(MemoryProtectionMode.Authenticated)]
+    public void R4_a_copy_of_a_saved_context_in_a_second_process_is_refused_as_foreign_and_the_original_runs_on(MemoryProtectionMode mode)
+    {
+        var clone = new ContextCloneAdversary("secret_worker", atRun: 3);
+        var result = RunWorker(mode, clone);
+
+        Assert.NotNull(clone.Copy);
+        var copy = result.Pid(clone.Copy.Pid);
+        var original = result.Processes.Single(p => p.Name == "secret_worker" && p.Pid != clone.Copy.Pid);
+        Assert.Equal($"{Refused} (it belongs to another address space)", copy.KillReason);
+        Assert.Equal(Cloak.Platform.ContextRefusal.ForeignAddressSpace, result.Outcome.Processes.Single(p => p.Pid == copy.Pid).Refusal);
+        Assert.Equal("", copy.Output);
+        Assert.True(original is { ExitCode: 0, Killed: false }, result.ToString());
+        Assert.Equal("secret_worker: ok\n", original.Output);
+    }
+
     [Theory]
     [InlineData(MemoryProtectionMode.Confidentiality)]
     [InlineData(MemoryProtectionMode.Authenticated)]

@@ -11,7 +11,7 @@ namespace Cloak.Security.Tests;
 /// <summary>
 /// SPEC 2.4: the TRP instructions' results and faults. guest/tests/secure/trp_paths checks every
 /// status a protected program can get (one line per check); guest/tests/secure/trp_outside makes each
-/// instruction trap: in plain mode (a TRP fault, cause 25, tval 0) and, sealed, with an operand in
+/// instruction trap: in plain mode (a TRP mode fault, cause 26, tval 0) and, sealed, with an operand in
 /// plain memory (a TRP fault whose tval is the first byte outside protected memory). The hart is also
 /// driven directly, to see the architectural trap values themselves.
 /// </summary>
@@ -92,6 +92,17 @@ public class TrpInstructionTests
         Assert.Equal(128 + 4, run.ExitCode);
     }
 
+    // Issue 8: an operand at address 0 was reported as "TRP instruction outside encrypted execution mode".
+    [Fact]
+    public void A_TRP_operand_at_address_0_from_a_sealed_process_is_an_operand_fault_not_a_mode_fault()
+    {
+        var run = RunOne("trp_outside", sealed_: true, arguments: "outside-null");
+
+        Assert.True(run.Killed, run.ToString());
+        Assert.Equal("TRP operand outside protected memory at a protected pc (hidden), address 0x0", run.KillReason);
+        Assert.Equal(128 + 4, run.ExitCode);
+    }
+
     // SPEC 2.4: any of these with operands outside the caller's protected memory faults.
     [Theory]
     [InlineData("random")]
@@ -145,16 +156,16 @@ public class TrpInstructionTests
         return (processor, hart.Run(1));
     }
 
-    // SPEC 2.4: plain mode faults (the architectural trap: cause 25, tval 0).
+    // SPEC 2.4: plain mode faults (the architectural trap: cause 26, tval 0).
     [Theory]
     [MemberData(nameof(OperandOps))]
-    public void On_the_hart_a_TRP_instruction_outside_encrypted_mode_traps_with_cause_25_and_tval_0(Op op)
+    public void On_the_hart_a_TRP_instruction_outside_encrypted_mode_traps_with_cause_26_and_tval_0(Op op)
     {
         var (processor, result) = Execute(op, tamperResistant: true);
 
         Assert.Equal(StopReason.Trap, result.Reason);
-        Assert.Equal(new Trap(TrapCause.TrpFault, 0), processor.Hart.LastTrap);
-        Assert.Equal(25UL, (ulong)processor.Hart.LastTrap!.Value.Cause);
+        Assert.Equal(new Trap(TrapCause.TrpModeFault, 0), processor.Hart.LastTrap);
+        Assert.Equal(26UL, (ulong)processor.Hart.LastTrap!.Value.Cause);
         Assert.Equal(ChipOptions.DefaultRamBase, processor.Hart.Mepc);
         Assert.Equal(0x1234UL, processor.Hart.GetRegister(Reg.A0));
     }

@@ -1,5 +1,8 @@
 using Cloak.BareMetal;
+using Cloak.Chip.Security;
 using Cloak.Elf;
+using Cloak.Os;
+using Cloak.Sealing;
 using Cloak.Tests.Support;
 
 namespace Cloak.Tests;
@@ -73,6 +76,61 @@ public class ElfLoaderTests
         Assert.Equal(MalformedElves.Data, machine.Dram.Read(MalformedElves.DataAddress, MalformedElves.Data.Length).ToArray());
         Assert.Equal(new byte[MalformedElves.Data.Length], machine.Dram.Read(0x8040_0000, MalformedElves.Data.Length).ToArray());
     }
+
+    /// <summary>The valid program with every segment's p_flags 0, as the upstream riscv-test-env links its tests.</summary>
+    internal static byte[] WithoutFlags() => MalformedElves.Valid(b =>
+    {
+        for (int i = 0; i < b.Segments.Count; i++) b.Segments[i] = b.Segments[i] with { Flags = 0 };
+    }).Build();
+
+    [Fact]
+    public void Segments_without_flags_are_loaded_and_run_as_QEMU_loads_them_with_one_warning_each()
+    {
+        var image = ElfImage.Parse(WithoutFlags());
+
+        Assert.Equal(2, image.Warnings.Count);
+        Assert.All(image.Warnings, w => Assert.Contains("p_flags = 0", w, StringComparison.Ordinal));
+        Assert.Contains("segment 0 ", image.Warnings[0], StringComparison.Ordinal);
+        var machine = new BareMetalMachine(new MachineOptions());
+        machine.Load(image);
+        var outcome = machine.Run(10_000);
+        Assert.Equal(RunEnd.Exited, outcome.End);
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(MalformedElves.Data, machine.Dram.Read(MalformedElves.DataAddress, MalformedElves.Data.Length).ToArray());
+    }
+
+    [Fact]
+    public void An_ELF_whose_segments_have_flags_has_no_warnings()
+    {
+        Assert.Empty(ElfImage.Parse(MalformedElves.Valid().Build()).Warnings);
+    }
+
+    [Fact]
+    public void A_user_process_image_with_a_segment_without_flags_is_refused_because_its_pages_take_their_rights_from_them()
+    {
+        var image = ElfImage.Parse(UserProgramWithoutFlags());
+        var machine = new OsMachine(new OsMachineOptions());
+
+        var error = Assert.Throws<ElfFormatException>(() => machine.Register("noflags", image));
+
+        Assert.Contains("p_flags = 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("user process", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sealing_a_program_with_a_segment_without_flags_is_refused()
+    {
+        var image = ElfImage.Parse(UserProgramWithoutFlags());
+        using var identity = ChipIdentity.Generate();
+
+        var error = Assert.Throws<ElfFormatException>(() => ElfSealer.Seal(image, identity.PublicKey));
+
+        Assert.Contains("p_flags = 0", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Looks like a libcloak user program (entry symbol, user addresses) but its one segment has no flags.</summary>
+    private static byte[] UserProgramWithoutFlags() =>
+        new ElfBuilder { Entry = 0x1_0000 }.Load(0x1_0000, [0x73, 0, 0, 0], 0).Symbol("__cloak_start", 0x1_0000).Build();
 
     [Theory]
     [MemberData(nameof(Malformations))]

@@ -82,6 +82,48 @@ public class QemuEquivalenceTests
         Assert.Equal(Latin1(qemu.Serial), Latin1(cloak.Stdout));
     }
 
+    /// <summary>
+    /// QEMU's ELF loader maps a PT_LOAD segment whatever its p_flags (the upstream riscv-test-env
+    /// links its tests into one segment with p_flags = 0): Cloak loads and runs it the same way.
+    /// </summary>
+    [Fact]
+    public async Task A_program_whose_only_segment_has_no_flags_runs_as_on_QEMU()
+    {
+        var builder = new ElfBuilder().Load(0x8000_0000, UartCode(0x3333 | 6 << 16), 0);
+        using var temp = new TempDirectory();
+        string elf = temp.Write("noflags.elf", builder.Build());
+
+        var qemu = await Qemu.RunAsync(elf, captureSerial: true);
+        var cloak = GuestRunner.Run(ElfImage.Load(elf), maxInstructions: 10_000);
+
+        Assert.Equal(6, qemu.ExitCode);
+        Assert.True(cloak.Outcome.End == RunEnd.Exited, cloak.Describe());
+        Assert.Equal(qemu.ExitCode, cloak.Outcome.ExitCode);
+        Assert.Equal(Latin1(qemu.Serial), Latin1(cloak.Stdout));
+    }
+
+    public static TheoryData<string> IsaPrograms() => GuestPrograms.Rows(GuestPrograms.IsaPrograms);
+
+    /// <summary>
+    /// The ISA conformance programs report through HTIF, which QEMU's spike machine has: each must end
+    /// the same way on both (0 = every case passed; the programs accept both where QEMU 7.2 departs
+    /// from the spec, and say so).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(IsaPrograms))]
+    public async Task A_conformance_program_ends_with_the_same_status_on_QEMU_and_on_Cloak(string name)
+    {
+        string elf = GuestPrograms.IsaElf(name);
+
+        var cloakRun = Task.Run(() => GuestRunner.RunFile(elf, 50_000_000));
+        int qemu = await Qemu.RunSpikeAsync(elf);
+        var cloak = await cloakRun;
+
+        Assert.True(cloak.Outcome.End == RunEnd.Exited, $"{name}: {cloak.Describe()}");
+        Assert.Equal(0, qemu);
+        Assert.Equal(qemu, cloak.Outcome.ExitCode);
+    }
+
     private static byte[] UartProgram(int finisherValue) =>
         new ElfBuilder().Load(0x8000_0000, UartCode(finisherValue), ElfBuilder.PfR | ElfBuilder.PfX).Build();
 

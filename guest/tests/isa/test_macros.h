@@ -262,9 +262,9 @@
     .globl _start
 _start:
     /* A PMP entry covering all memory with RWX, so that U-mode is not
-     * denied by PMP (QEMU implements PMP: with no entry matching, every
-     * U-mode access fails). If the PMP CSRs do not exist the trap lands
-     * on the label after them, through a temporary mtvec. */
+     * denied by PMP (QEMU and Cloak implement PMP: with no entry
+     * matching, every U-mode access fails). If the PMP CSRs do not exist
+     * the trap lands on the label after them, through a temporary mtvec. */
     la t0, 1f
     csrw mtvec, t0
     li t0, -1

@@ -80,6 +80,11 @@ static long outside_variant(const char *what)
         announce(plain);
         return cloak_trp_random(plain, 16);
     }
+    if (strcmp(what, "null") == 0) {
+        /* An operand at address 0: a TRP operand fault with tval 0, not a mode fault. */
+        announce(NULL);
+        return cloak_trp_random(NULL, 16);
+    }
     if (strcmp(what, "straddle") == 0) {
         /* 64 bytes starting 16 bytes before the end of a hidden region, followed by plain memory. */
         unsigned char *two = cloak_mmap(2 * PAGE);

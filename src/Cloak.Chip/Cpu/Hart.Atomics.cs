@@ -27,13 +27,16 @@ public sealed unsafe partial class Hart
         bool isLoadReserved = d->Op is ExecOp.LrW or ExecOp.LrD;
         var access = isLoadReserved ? AccessType.Load : AccessType.Store;
 
+        // Address breakpoints first (privileged spec table 3.7): an AMO is a load and a store.
+        bool isStoreConditional = d->Op is ExecOp.ScW or ExecOp.ScD;
+        if (AccessTriggerFires(va, size, load: !isStoreConditional, store: !isLoadReserved)) return StoreOutcome.Trap;
         if ((va & (ulong)(size - 1)) != 0)
         {
             _pendingTrap = new Trap(Misaligned(access), va);
             return StoreOutcome.Trap;
         }
 
-        if (d->Op is ExecOp.ScW or ExecOp.ScD && !(_reservationValid && _reservationAddress == va))
+        if (isStoreConditional && !(_reservationValid && _reservationAddress == va))
         {
             // A failed SC writes nothing (and, as in QEMU, does not touch memory at all).
             _reservationValid = false;
@@ -42,7 +45,7 @@ public sealed unsafe partial class Hart
             return StoreOutcome.Done;
         }
 
-        if (!Translate(va, access, va, out ulong pa, out bool writable, out bool readable)) return StoreOutcome.Trap;
+        if (!Translate(va, size, access, va, out ulong pa, out bool writable, out bool readable)) return StoreOutcome.Trap;
         if (!_bus.IsRam(pa, (ulong)size))
         {
             _pendingTrap = new Trap(AccessFault(access), va);

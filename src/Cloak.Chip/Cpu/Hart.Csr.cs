@@ -6,7 +6,8 @@ namespace Cloak.Chip.Cpu;
 /// Control and status registers (privileged spec chapter 2 and 3.1). Cloak has M and U modes only,
 /// so the S-mode registers do not exist; medeleg and mideleg are read-only zero (nothing can be
 /// delegated without S-mode); satp exists because the OS model, which plays M-mode, runs user
-/// processes under Sv39. PMP has zero entries (pmpcfg/pmpaddr read zero, writes are ignored).
+/// processes under Sv39. PMP has 16 entries (<see cref="PhysicalMemoryProtection"/>) and the debug
+/// trigger module two triggers (<see cref="DebugTriggers"/>), as QEMU's virt board.
 /// </summary>
 public sealed unsafe partial class Hart
 {
@@ -24,6 +25,8 @@ public sealed unsafe partial class Hart
     public const ulong MisaValue = 2UL << 62 | 1 << ('A' - 'A') | 1 << ('C' - 'A') | 1 << ('I' - 'A') | 1 << ('M' - 'A') | 1 << ('U' - 'A');
 
     private Privilege _privilege;
+    private readonly PhysicalMemoryProtection _pmp = new();
+    private readonly DebugTriggers _triggers = new();
     private ulong _mstatus, _mie, _mtvec, _mepc, _mcause, _mtval, _mscratch, _mcounteren, _satp;
 
     // Counters: minstret = retired + offset; mcycle = Cycles + offset.
@@ -69,8 +72,16 @@ public sealed unsafe partial class Hart
             case CsrAddress.Mepc: value = _mepc; return true;
             case CsrAddress.Mcause: value = _mcause; return true;
             case CsrAddress.Mtval: value = _mtval; return true;
-            case >= CsrAddress.Pmpcfg0 and <= CsrAddress.Pmpcfg15: return (csr & 1) == 0; // RV64: odd pmpcfg do not exist
-            case >= CsrAddress.Pmpaddr0 and <= CsrAddress.Pmpaddr63: return true;
+            case >= CsrAddress.Pmpcfg0 and <= CsrAddress.Pmpcfg15:
+                if ((csr & 1) != 0) return false; // RV64: the odd pmpcfg registers do not exist
+                value = _pmp.ReadConfig(csr - CsrAddress.Pmpcfg0);
+                return true;
+            case >= CsrAddress.Pmpaddr0 and <= CsrAddress.Pmpaddr63: value = _pmp.ReadAddress(csr - CsrAddress.Pmpaddr0); return true;
+            case CsrAddress.Tselect: value = _triggers.Select; return true;
+            case CsrAddress.Tdata1: value = _triggers.Data1; return true;
+            case CsrAddress.Tdata2: value = _triggers.Data2; return true;
+            case CsrAddress.Tdata3: return true; // textra is not implemented (QEMU 7.2): reads zero
+            case CsrAddress.Tinfo: value = DebugTriggers.Info; return true;
             case CsrAddress.Satp: value = _satp; return true;
             case CsrAddress.Mcycle: value = CurrentCycle; return true;
             case CsrAddress.Minstret: value = CurrentInstret; return true;
@@ -132,8 +143,17 @@ public sealed unsafe partial class Hart
             case CsrAddress.Mepc: _mepc = value & ~1UL; return true;
             case CsrAddress.Mcause: _mcause = value; return true;
             case CsrAddress.Mtval: _mtval = value; return true;
-            case >= CsrAddress.Pmpcfg0 and <= CsrAddress.Pmpcfg15: return (csr & 1) == 0;
-            case >= CsrAddress.Pmpaddr0 and <= CsrAddress.Pmpaddr63: return true;
+            case >= CsrAddress.Pmpcfg0 and <= CsrAddress.Pmpcfg15:
+                if ((csr & 1) != 0) return false;
+                endSlice = _pmp.WriteConfig(csr - CsrAddress.Pmpcfg0, value) && ProtectionChanged();
+                return true;
+            case >= CsrAddress.Pmpaddr0 and <= CsrAddress.Pmpaddr63:
+                endSlice = _pmp.WriteAddress(csr - CsrAddress.Pmpaddr0, value) && ProtectionChanged();
+                return true;
+            case CsrAddress.Tselect: _triggers.WriteSelect(value); return true;
+            case CsrAddress.Tdata1: endSlice = _triggers.WriteData1(value) && ProtectionChanged(); return true;
+            case CsrAddress.Tdata2: endSlice = _triggers.WriteData2(value) && ProtectionChanged(); return true;
+            case CsrAddress.Tdata3 or CsrAddress.Tinfo: return true; // writes ignored, as QEMU 7.2
             case CsrAddress.Satp:
             {
                 ulong mode = Sv39.SatpMode(value);
@@ -148,6 +168,18 @@ public sealed unsafe partial class Hart
             case >= CsrAddress.Mhpmcounter3 and <= CsrAddress.Mhpmcounter31: return true;
             default: return false;
         }
+    }
+
+    /// <summary>
+    /// PMP or a trigger changed: the TLBs cached rights (and fast paths past the triggers) that may no
+    /// longer hold, so they are dropped, and the executor must look up its current page again before
+    /// the next instruction (the caller ends the slice). Decoded instructions stay: they do not depend
+    /// on either. Returns true (for the caller's endSlice).
+    /// </summary>
+    private bool ProtectionChanged()
+    {
+        FlushTlb();
+        return true;
     }
 
     /// <summary>Host-side CSR read with M-mode rights (debuggers, the OS model, tests); mepc and mtval read 0 while a protected context runs.</summary>

@@ -48,9 +48,10 @@ public sealed unsafe partial class Hart
             {
                 _pc = pc;
                 _sliceRetired = (ulong)n;
-                page = FetchPage(pc, out fetchHost);
+                page = FetchPage(pc, out fetchHost, out bool eachInstruction);
                 if (page == null) goto trap;
-                pageBase = pc & PageHighMask;
+                // A page PMP or a trigger decides instruction by instruction is looked up again for the next one.
+                pageBase = eachInstruction ? InvalidTag : pc & PageHighMask;
             }
             d = page + ((pc >> 1) & (DecodedPage.Slots - 1));
 

@@ -113,32 +113,66 @@ public sealed unsafe partial class Hart
     private bool Translates(Privilege privilege) => privilege == Privilege.User && Sv39.SatpMode(_satp) == Sv39.SatpModeSv39;
 
     /// <summary>
-    /// Virtual to physical for one access. On failure records the page or access fault in
-    /// <see cref="_pendingTrap"/> (tval = <paramref name="faultAddress"/>).
+    /// Virtual to physical for one access of <paramref name="size"/> bytes, then the PMP check. On
+    /// failure records the page or access fault in <see cref="_pendingTrap"/> (tval =
+    /// <paramref name="faultAddress"/>). <paramref name="readable"/> and <paramref name="writable"/>
+    /// say what a TLB entry may cache for the whole page: page table and PMP rights together.
     /// </summary>
-    private bool Translate(ulong va, AccessType access, ulong faultAddress, out ulong pa, out bool writable, out bool readable)
+    private bool Translate(ulong va, int size, AccessType access, ulong faultAddress, out ulong pa, out bool writable, out bool readable)
     {
         var privilege = access == AccessType.Fetch ? _privilege : DataPrivilege;
         if (!Translates(privilege))
         {
             pa = va;
             writable = readable = true;
-            return true;
         }
-        PageWalks++;
-        var result = PageTableWalker.Walk(_bus.Dram, _satp, va, access, userMode: true, out _);
-        if (!result.Ok)
+        else
         {
-            pa = 0;
-            writable = readable = false;
-            _pendingTrap = new Trap(result.AccessFault ? AccessFault(access) : PageFault(access), faultAddress);
-            return false;
+            PageWalks++;
+            var result = PageTableWalker.Walk(_bus.Dram, _satp, va, access, userMode: true, out _, _pmp);
+            if (!result.Ok)
+            {
+                pa = 0;
+                writable = readable = false;
+                _pendingTrap = new Trap(result.AccessFault ? AccessFault(access) : PageFault(access), faultAddress);
+                return false;
+            }
+            pa = result.PhysicalAddress;
+            readable = (result.PteFlags & Pte.Read) != 0;
+            writable = (result.PteFlags & (Pte.Write | Pte.Dirty)) == (Pte.Write | Pte.Dirty);
         }
-        pa = result.PhysicalAddress;
-        readable = (result.PteFlags & Pte.Read) != 0;
-        writable = (result.PteFlags & (Pte.Write | Pte.Dirty)) == (Pte.Write | Pte.Dirty);
-        return true;
+        if (!PmpApplies(privilege)) return true;
+
+        // Physical memory protection (privileged spec 3.7.1) on the physical address.
+        var needed = Needed(access);
+        bool machine = privilege == Privilege.Machine;
+        bool allowed;
+        if (_pmp.PageRights(pa & PageHighMask, machine) is { } page)
+        {
+            allowed = (page & needed) != 0;
+            readable &= (page & PmpRights.Read) != 0;
+            writable &= (page & PmpRights.Write) != 0;
+        }
+        else
+        {
+            // An entry boundary falls inside the page: no TLB entry, every access is checked alone.
+            allowed = _pmp.Allows(pa, (ulong)size, needed, machine);
+            readable = writable = false;
+        }
+        if (allowed) return true;
+        _pendingTrap = new Trap(AccessFault(access), faultAddress);
+        return false;
     }
+
+    /// <summary>PMP checks U-mode always, M-mode only when an entry is active (an unlocked one can still refuse a partial match).</summary>
+    private bool PmpApplies(Privilege privilege) => privilege != Privilege.Machine || _pmp.AnyActive;
+
+    private static PmpRights Needed(AccessType access) => access switch
+    {
+        AccessType.Fetch => PmpRights.Execute,
+        AccessType.Load => PmpRights.Read,
+        _ => PmpRights.Write, // stores and AMOs (W implies R: R = 0, W = 1 is not a legal pmpcfg)
+    };
 
     private static TrapCause PageFault(AccessType access) => access switch
     {
@@ -162,6 +196,7 @@ public sealed unsafe partial class Hart
     private void FillDataTlb(ulong va, ulong pa, bool readable, bool writable)
     {
         if (!_fastPathEnabled || !_bus.IsRam(pa & PageHighMask, Sv39.PageSize)) return;
+        WithoutWatchedPages(va, ref readable, ref writable);
         ref var e = ref _dtlb[(va >> Sv39.PageShift) & _tlbMask];
         ulong physicalPage = pa >> Sv39.PageShift;
         e.HostOffset = (long)HostPointer(pa & PageHighMask) - (long)(va & PageHighMask);
@@ -172,8 +207,36 @@ public sealed unsafe partial class Hart
         e.WriteTag = writable && !codePage && !_bus.IsWatchedPage(physicalPage) ? va & PageHighMask : InvalidTag;
     }
 
+    /// <summary>
+    /// Loads and stores of a page a load or store trigger watches never take the TLB fast path (an
+    /// aligned access on the fast path never leaves its page, so the trigger's own page is enough).
+    /// </summary>
+    private void WithoutWatchedPages(ulong va, ref bool readable, ref bool writable)
+    {
+        if (!_triggers.LoadArmed && !_triggers.StoreArmed) return;
+        ulong page = va & PageHighMask;
+        if (_triggers.Watches(page, execute: false, load: true, store: false)) readable = false;
+        if (_triggers.Watches(page, execute: false, load: false, store: true)) writable = false;
+    }
+
+    /// <summary>A load or store trigger that fires for this access (privileged spec table 3.7: before its other exceptions).</summary>
+    private bool AccessTriggerFires(ulong va, int size, bool load, bool store)
+    {
+        if (!(load && _triggers.LoadArmed || store && _triggers.StoreArmed) || _protectedState is not null ||
+            !_triggers.MatchesAccess(va, size, load, store, _privilege)) return false;
+        _pendingTrap = new Trap(TrapCause.Breakpoint, 0); // mtval 0, as QEMU 7.2
+        return true;
+    }
+
     /// <summary>A load that missed the data TLB, is misaligned, or targets a device.</summary>
     private bool LoadSlow(ulong va, int size, out ulong value)
+    {
+        value = 0;
+        return !AccessTriggerFires(va, size, load: true, store: false) && LoadAccess(va, size, out value);
+    }
+
+    /// <summary>The load itself (parts of a split access come back here, past the triggers).</summary>
+    private bool LoadAccess(ulong va, int size, out ulong value)
     {
         value = 0;
         if ((va & (ulong)(size - 1)) != 0)
@@ -188,9 +251,9 @@ public sealed unsafe partial class Hart
                 // Split at the page boundary. Both pages are checked first; a fault in the second
                 // reports that page's first address in mtval, as QEMU does.
                 ulong secondPage = (va & PageHighMask) + Sv39.PageSize;
-                if (!Translate(va, AccessType.Load, va, out ulong firstPa, out _, out _) ||
-                    !Translate(secondPage, AccessType.Load, secondPage, out ulong secondPa, out _, out _)) return false;
                 ulong firstLength = Sv39.PageSize - (va & PageOffsetMask);
+                if (!Translate(va, (int)firstLength, AccessType.Load, va, out ulong firstPa, out _, out _) ||
+                    !Translate(secondPage, size - (int)firstLength, AccessType.Load, secondPage, out ulong secondPa, out _, out _)) return false;
                 if (!_bus.IsRam(firstPa, firstLength) || !_bus.IsRam(secondPa, (ulong)size - firstLength))
                 {
                     _pendingTrap = new Trap(TrapCause.LoadAccessFault, _bus.IsRam(firstPa, firstLength) ? secondPage : va);
@@ -198,13 +261,13 @@ public sealed unsafe partial class Hart
                 }
                 for (int i = 0; i < size; i++)
                 {
-                    if (!LoadSlow(va + (ulong)i, 1, out ulong b)) return false;
+                    if (!LoadAccess(va + (ulong)i, 1, out ulong b)) return false;
                     value |= b << (8 * i);
                 }
                 return true;
             }
         }
-        if (!Translate(va, AccessType.Load, va, out ulong pa, out bool writable, out bool readable)) return false;
+        if (!Translate(va, size, AccessType.Load, va, out ulong pa, out bool writable, out bool readable)) return false;
         if (_protectedState is not null && ProtectedRegion(va) is int ear and >= 0)
             return ProtectedLoad(va, pa, size, ear, readable, writable, out value);
         if (_bus.IsRam(pa, (ulong)size))
@@ -227,7 +290,11 @@ public sealed unsafe partial class Hart
     private enum StoreOutcome { Trap, Done, DoneEndSlice }
 
     /// <summary>A store that missed the data TLB, is misaligned, targets a device, code or a watched page.</summary>
-    private StoreOutcome StoreSlow(ulong va, int size, ulong value)
+    private StoreOutcome StoreSlow(ulong va, int size, ulong value) =>
+        AccessTriggerFires(va, size, load: false, store: true) ? StoreOutcome.Trap : StoreAccess(va, size, value);
+
+    /// <summary>The store itself (parts of a split access come back here, past the triggers).</summary>
+    private StoreOutcome StoreAccess(ulong va, int size, ulong value)
     {
         if ((va & (ulong)(size - 1)) != 0)
         {
@@ -241,10 +308,10 @@ public sealed unsafe partial class Hart
                 // Translate both pages before writing anything, so a fault leaves memory unchanged;
                 // a fault in the second page reports that page's first address, as QEMU does.
                 ulong secondPage = (va & PageHighMask) + Sv39.PageSize;
-                if (!Translate(va, AccessType.Store, va, out ulong firstPa, out _, out _) ||
-                    !Translate(secondPage, AccessType.Store, secondPage, out ulong secondPa, out _, out _)) return StoreOutcome.Trap;
-                // Both parts must reach memory too, or nothing is written.
                 ulong firstLength = Sv39.PageSize - (va & PageOffsetMask);
+                if (!Translate(va, (int)firstLength, AccessType.Store, va, out ulong firstPa, out _, out _) ||
+                    !Translate(secondPage, size - (int)firstLength, AccessType.Store, secondPage, out ulong secondPa, out _, out _)) return StoreOutcome.Trap;
+                // Both parts must reach memory too, or nothing is written.
                 if (!_bus.IsRam(firstPa, firstLength))
                 {
                     _pendingTrap = new Trap(TrapCause.StoreAccessFault, va);
@@ -258,14 +325,14 @@ public sealed unsafe partial class Hart
                 var outcome = StoreOutcome.Done;
                 for (int i = 0; i < size; i++)
                 {
-                    var part = StoreSlow(va + (ulong)i, 1, value >> (8 * i));
+                    var part = StoreAccess(va + (ulong)i, 1, value >> (8 * i));
                     if (part == StoreOutcome.Trap) return part;
                     if (part == StoreOutcome.DoneEndSlice) outcome = part;
                 }
                 return outcome;
             }
         }
-        if (!Translate(va, AccessType.Store, va, out ulong pa, out bool writable, out bool readable)) return StoreOutcome.Trap;
+        if (!Translate(va, size, AccessType.Store, va, out ulong pa, out bool writable, out bool readable)) return StoreOutcome.Trap;
         if (_protectedState is not null && ProtectedRegion(va) is int ear and >= 0)
             return ProtectedStore(va, pa, size, value, ear, readable, writable);
         if (_bus.IsRam(pa, (ulong)size))
@@ -358,18 +425,29 @@ public sealed unsafe partial class Hart
     /// <summary>
     /// Finds the decoded page for the fetch at <paramref name="pc"/> through the instruction TLB,
     /// translating and building it on a miss. Null on a fetch fault (recorded in <see cref="_pendingTrap"/>).
+    /// <paramref name="eachInstruction"/>: the page holds an execute trigger's address or a PMP entry
+    /// boundary, so it gets no TLB entry and the executor comes back here for every instruction.
     /// </summary>
-    private DecodedOp* FetchPage(ulong pc, out long hostOffset)
+    private DecodedOp* FetchPage(ulong pc, out long hostOffset, out bool eachInstruction)
     {
         ref var e = ref _itlb[(pc >> Sv39.PageShift) & _tlbMask];
         if (e.Tag == (pc & PageHighMask))
         {
             hostOffset = e.HostOffset;
+            eachInstruction = false;
             _currentPage = _decodedPages[e.PhysicalPage - (_bus.Dram.BaseAddress >> Sv39.PageShift)];
             return e.Page;
         }
         hostOffset = 0;
-        if (!Translate(pc, AccessType.Fetch, pc, out ulong pa, out _, out _)) return null;
+        // An instruction address breakpoint comes before every other exception of the instruction (privileged spec table 3.7).
+        bool watched = _triggers.ExecuteArmed && _triggers.Watches(pc & PageHighMask, execute: true, load: false, store: false);
+        eachInstruction = watched;
+        if (watched && _protectedState is null && _triggers.MatchesExecute(pc, _privilege))
+        {
+            _pendingTrap = new Trap(TrapCause.Breakpoint, 0); // mtval 0, as QEMU 7.2
+            return null;
+        }
+        if (!Translate(pc, 2, AccessType.Fetch, pc, out ulong pa, out _, out _)) return null;
         if (!_bus.IsRam(pa & PageHighMask, Sv39.PageSize))
         {
             _pendingTrap = new Trap(TrapCause.InstructionAccessFault, pc);
@@ -409,8 +487,14 @@ public sealed unsafe partial class Hart
             for (int i = 0; i <= (int)_tlbMask; i++)
                 if (_dtlb[i].PhysicalPage == physicalPage) _dtlb[i].WriteTag = InvalidTag;
         }
+        if (PmpApplies(_privilege) && _pmp.PageRights(pa & PageHighMask, _privilege == Privilege.Machine) is null)
+        {
+            // PMP decides instruction by instruction on this page: the first parcel passed in Translate.
+            eachInstruction = true;
+            if (!UpperParcelExecutable(pc, pa, keySlot != 0)) return null;
+        }
         hostOffset = keySlot != 0 ? ProtectedCodeMarker : (long)HostPointer(pa & PageHighMask) - (long)(pc & PageHighMask);
-        if (_fastPathEnabled)
+        if (_fastPathEnabled && !eachInstruction)
         {
             e.Tag = pc & PageHighMask;
             e.Page = page.Pointer;
@@ -422,13 +506,34 @@ public sealed unsafe partial class Hart
     }
 
     /// <summary>
+    /// The second half of a 32-bit instruction at <paramref name="pc"/> must be executable too (a
+    /// 32-bit instruction straddling pages is fetched parcel by parcel in <see cref="TryFetchParcel"/>).
+    /// </summary>
+    private bool UpperParcelExecutable(ulong pc, ulong pa, bool protectedCode)
+    {
+        if ((pc & PageOffsetMask) == PageOffsetMask - 1) return true;
+        ushort low;
+        if (protectedCode)
+        {
+            if (!TryFetchProtectedParcel(pc, pa, out low)) return false;
+        }
+        else
+        {
+            low = Unsafe.ReadUnaligned<ushort>(HostPointer(pa));
+        }
+        if ((low & 3) != 3 || _pmp.Allows(pa + 2, 2, PmpRights.Execute, _privilege == Privilege.Machine)) return true;
+        _pendingTrap = new Trap(TrapCause.InstructionAccessFault, pc + 2);
+        return false;
+    }
+
+    /// <summary>
     /// Reads the instruction bits at <paramref name="pc"/> through fetch translation (for decoding a
     /// page-crossing instruction, for mtval on illegal instructions, and for the semihosting check).
     /// </summary>
     private bool TryFetchParcel(ulong pc, out ushort parcel)
     {
         parcel = 0;
-        if (!Translate(pc, AccessType.Fetch, pc, out ulong pa, out _, out _)) return false;
+        if (!Translate(pc, 2, AccessType.Fetch, pc, out ulong pa, out _, out _)) return false;
         if (!_bus.IsRam(pa, 2))
         {
             _pendingTrap = new Trap(TrapCause.InstructionAccessFault, pc);

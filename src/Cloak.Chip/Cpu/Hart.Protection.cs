@@ -97,7 +97,7 @@ public sealed unsafe partial class Hart
             // Crosses a cache line: one byte at a time (each byte finds its own line).
             for (int i = 0; i < size; i++)
             {
-                if (!LoadSlow(va + (ulong)i, 1, out ulong b)) return false;
+                if (!LoadAccess(va + (ulong)i, 1, out ulong b)) return false;
                 value |= b << (8 * i);
             }
             return true;
@@ -123,7 +123,7 @@ public sealed unsafe partial class Hart
             var outcome = StoreOutcome.Done;
             for (int i = 0; i < size; i++)
             {
-                var part = StoreSlow(va + (ulong)i, 1, value >> (8 * i));
+                var part = StoreAccess(va + (ulong)i, 1, value >> (8 * i));
                 if (part == StoreOutcome.Trap) return part;
                 if (part == StoreOutcome.DoneEndSlice) outcome = part;
             }
@@ -157,6 +157,7 @@ public sealed unsafe partial class Hart
     private void FillCachedTlb(ulong va, ulong pa, in EarEntry entry, bool readable, bool writable)
     {
         if (!_fastPathEnabled) return;
+        WithoutWatchedPages(va, ref readable, ref writable);
         ref var e = ref _dtlb[(va >> 12) & _tlbMask];
         ulong page = va & PageHighMask;
         ulong physicalPage = pa >> 12;

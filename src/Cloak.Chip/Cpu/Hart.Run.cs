@@ -89,11 +89,26 @@ public sealed unsafe partial class Hart
         return true;
     }
 
+    /// <summary>Instructions retired when the last exception was taken, and its cause: a trap loop is one that retires nothing in between.</summary>
+    private ulong _retiredAtLastException = ulong.MaxValue;
+    private TrapCause _lastExceptionCause;
+
     /// <summary>Takes a trap; returns why the run must stop, or null if guest code at mtvec handles it.</summary>
     private StopReason? EnterTrap(Trap trap)
     {
         bool noHandler = !_options.HostHandlesTraps && (_mtvec & ~3UL) == 0;
+        // An exception at the handler's own entry, with nothing retired since the same exception sent
+        // the hart there, is a fixed point: entering the trap disables interrupts, so nothing can change.
+        ulong retiredNow = _retired + _sliceRetired;
+        bool loop = !_options.HostHandlesTraps && !trap.IsInterrupt && _pc == (_mtvec & ~3UL) &&
+                    retiredNow == _retiredAtLastException && trap.Cause == _lastExceptionCause;
+        if (!trap.IsInterrupt)
+        {
+            _retiredAtLastException = retiredNow;
+            _lastExceptionCause = trap.Cause;
+        }
         TakeTrap(trap);
+        if (loop) return StopReason.TrapLoop;
         if (_tracer is not null)
         {
             // A protected context's pc and an illegal instruction's bits stay on chip.

@@ -3,8 +3,6 @@ using System.Security.Cryptography;
 using Cloak.Chip.Security;
 using Cloak.Crypto;
 using Cloak.Isa;
-using Cloak.Platform;
-using Cloak.Sealing;
 
 namespace Cloak.Chip.Cpu;
 
@@ -48,8 +46,8 @@ public sealed unsafe partial class Hart
         }
         if (_protectedState is null)
         {
-            _pendingTrap = new Trap(TrapCause.TrpFault, 0);
-            Observer?.TrpExecuted(new TrpRecord(operation, 0, TrpStatus.Ok, TrapCause.TrpFault));
+            _pendingTrap = new Trap(TrapCause.TrpModeFault, 0);
+            Observer?.TrpExecuted(new TrpRecord(operation, 0, TrpStatus.Ok, TrapCause.TrpModeFault));
             return false;
         }
         ulong a = _x[d->Rs1], b = _x[d->Rs2];
@@ -96,93 +94,6 @@ public sealed unsafe partial class Hart
     /// <summary>Tells the host's observer an EAR entry of the running context appeared or went.</summary>
     private void ReportEar(in EarEntry e, bool added) =>
         Observer?.EarChanged(new EarChange(_protectedState!.ContextId, added, e.Start, e.Length, e.RegionId, e.Kind, e.Permissions, e.KeySlot, e.Instance));
-
-    // ---- trp.enter ------------------------------------------------------------------------------
-
-    /// <summary>
-    /// Enters encrypted execution from the sealed image whose header (followed by its MAC table) the
-    /// loader placed at <paramref name="header"/>: checks the chip, every region's ciphertext, and
-    /// unwraps the program key bound to the image's digest; then registers the context, installs an
-    /// EAR entry per region and jumps to the entry with a0 = 1. Reads happen before any change, so a
-    /// page fault midway simply restarts the instruction.
-    /// </summary>
-    private bool Enter(ulong header)
-    {
-        if (_protectedState is not null) return Status(TrpStatus.AlreadyProtected);
-        Span<byte> fixedPart = stackalloc byte[SealedImageHeader.FixedHeaderSize];
-        if (!ReadPlain(header, fixedPart)) return false;
-        if (!SealedImageHeader.TryReadLength(fixedPart, out int headerLength, out _)) return Status(TrpStatus.BadImage);
-        var bytes = new byte[headerLength];
-        if (!ReadPlain(header, bytes)) return false;
-        if (!SealedImageHeader.TryRead(bytes, out var image, out _)) return Status(TrpStatus.BadImage);
-        if (!image.ChipFingerprint.SequenceEqual(_protection!.Identity.Fingerprint)) return Status(TrpStatus.WrongChip);
-
-        // Every region's ciphertext must be what the image describes.
-        var regions = new List<SealedRegionEntry>(image.RegionCount);
-        for (int i = 0; i < image.RegionCount; i++)
-        {
-            var r = image.Region(i);
-            var ciphertext = new byte[r.Size];
-            if (!ReadPlain(r.Start, ciphertext)) return false;
-            if (!SHA256.HashData(ciphertext).AsSpan().SequenceEqual(image.CiphertextHash(i))) return Status(TrpStatus.BadImage);
-            regions.Add(r);
-        }
-        ulong entry = image.Entry;
-        byte[] macs = [];
-        if (_protection.Encryption.Mode == MemoryProtectionMode.Authenticated)
-        {
-            macs = new byte[image.TotalLines * 8];
-            if (!ReadPlain(header + (ulong)headerLength, macs)) return false;
-        }
-
-        // Unwrap the program key, bound to the digest of everything above.
-        byte[] digest = image.ComputeDigest();
-        // The stored copy is for tools; one that disagrees means a changed header, refused here too.
-        if (!digest.AsSpan().SequenceEqual(image.StoredDigest)) return Status(TrpStatus.BadImage);
-        byte[] programKey = new byte[KeyTable.KeySize];
-        try
-        {
-            if (!Ecies.TryUnwrap(_protection.Identity.PrivateKey, image.EphemeralPublicKey, image.WrappedKey, image.WrappedKeyTag,
-                    digest, ImageSealer.KeyWrapLabel, programKey))
-                return Status(TrpStatus.BadImage);
-            if (_protection.Contexts.Allocate(_satp, digest) is not { } contextId) return Status(TrpStatus.ContextTableFull);
-
-            var ear = new EarTable(_protection.Options.EarEntries);
-            ulong macAt = 0;
-            foreach (var (start, size, _, id, permissions) in regions)
-            {
-                int slot = _protection.Keys.Acquire(programKey);
-                // Each run of a sealed program has its own copy of the image under the same key: its
-                // integrity metadata is kept apart by the context id.
-                var added = slot < 0 ? TrpStatus.KeyTableFull
-                    : ear.TryAdd(new EarEntry { Start = start, Length = size, KeySlot = slot, Kind = RegionKind.Private, Permissions = permissions, RegionId = id, Instance = contextId }, out _);
-                if (added != TrpStatus.Ok)
-                {
-                    if (slot >= 0) _protection.Keys.Release(slot);
-                    foreach (var e in ear.Entries) if (e.Valid) _protection.Keys.Release(e.KeySlot);
-                    _protection.Contexts.Release(contextId);
-                    return Status(added);
-                }
-                if (macs.Length > 0)
-                {
-                    var region = new IntegrityRegion(_protection.KeyTag(slot), id, contextId);
-                    for (ulong line = 0; line < size / 64; line++, macAt += 8)
-                        _protection.Metadata.WriteMac(region, line, BinaryPrimitives.ReadUInt64LittleEndian(macs.AsSpan((int)macAt)));
-                }
-            }
-            ActivateProtection(new ProtectedState(contextId, digest, ear));
-            if (Observer is not null)
-                foreach (var e in ear.Entries)
-                    if (e.Valid) ReportEar(e, added: true);
-            _x[10] = 1;
-            _pc = entry;
-            return true;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(programKey);
-        }
-    }
 
     private bool Status(TrpStatus status)
     {
@@ -371,8 +282,8 @@ public sealed unsafe partial class Hart
         for (int done = 0; done < destination.Length;)
         {
             ulong at = va + (ulong)done;
-            if (!Translate(at, AccessType.Load, at, out ulong pa, out _, out _)) return false;
             int n = (int)Math.Min((ulong)(destination.Length - done), 4096 - (at & 0xFFF));
+            if (!Translate(at, n, AccessType.Load, at, out ulong pa, out _, out _)) return false;
             if (!_bus.IsRam(pa, (ulong)n))
             {
                 _pendingTrap = new Trap(TrapCause.LoadAccessFault, at);
@@ -405,13 +316,13 @@ public sealed unsafe partial class Hart
                 _pendingTrap = new Trap(TrapCause.TrpFault, at);
                 return false;
             }
-            if (!Translate(at, write ? AccessType.Store : AccessType.Load, at, out ulong pa, out _, out _)) return false;
+            int n = (int)Math.Min((ulong)(buffer.Length - done), 64 - (at & 63));
+            if (!Translate(at, n, write ? AccessType.Store : AccessType.Load, at, out ulong pa, out _, out _)) return false;
             if (!_bus.IsRam(pa, 1))
             {
                 _pendingTrap = new Trap(write ? TrapCause.StoreAccessFault : TrapCause.LoadAccessFault, at);
                 return false;
             }
-            int n = (int)Math.Min((ulong)(buffer.Length - done), 64 - (at & 63));
             int slot = _protection!.DataCache.Access(pa & ~63UL, Context(_protectedState.Ear[ear], at));
             if (slot < 0) return IntegrityFault(at);
             var cached = new Span<byte>(_cacheData + slot * 64 + (int)(pa & 63), n);

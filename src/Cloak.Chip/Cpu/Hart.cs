@@ -7,7 +7,8 @@ using Cloak.Isa;
 namespace Cloak.Chip.Cpu;
 
 /// <summary>
-/// One RV64IMAC hart with Zicsr and Zifencei, M and U privilege and Sv39 translation.
+/// One RV64IMAC hart with Zicsr and Zifencei, M and U privilege, Sv39 translation, physical memory
+/// protection and the debug trigger module.
 /// This file holds the architectural state and the host-facing API; the executor, memory path,
 /// CSRs, traps and atomics live in the other partial files of this class.
 /// </summary>
@@ -101,6 +102,7 @@ public sealed unsafe partial class Hart
     public void Reset(ulong resetPc)
     {
         Array.Clear(_registerFile);
+        _retiredAtLastException = ulong.MaxValue;
         _pc = resetPc;
         _privilege = Privilege.Machine;
         _mstatus = MstatusUxl64;
@@ -109,6 +111,8 @@ public sealed unsafe partial class Hart
         _stallCycles = 0;
         _instretOffset = _cycleOffset = 0;
         _reservationValid = false;
+        _pmp.Reset();
+        _triggers.Reset();
         LastTrap = null;
         FlushTlb();
     }

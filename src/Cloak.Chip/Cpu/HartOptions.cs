@@ -57,6 +57,12 @@ public enum StopReason
     WaitingForever,
     /// <summary>A jump to itself with no interrupt that could ever take the hart out of the loop (pc is at the jump).</summary>
     SpinningForever,
+    /// <summary>
+    /// The trap handler's first instruction itself traps with the same cause, retiring nothing: the
+    /// hart would take the same trap forever (mepc and mtvec point at the same place; a handler
+    /// overwritten or never installed at mtvec).
+    /// </summary>
+    TrapLoop,
 }
 
 /// <summary>The outcome of a <see cref="Hart.Run"/> call.</summary>

@@ -1,3 +1,4 @@
+using Cloak.Chip.Cpu;
 using Cloak.Isa;
 using Cloak.Platform;
 
@@ -7,7 +8,9 @@ namespace Cloak.Chip.Memory;
 /// The Sv39 page-table walk (privileged spec 4.3.2 with the Sv39 parameters of 4.4). Page tables live
 /// in simulated physical memory, written by whoever plays the OS. Accessed/dirty bits are set by the
 /// walker (hardware update, as the Svadu extension allows) so the OS model need not take a fault to
-/// track them.
+/// track them. With a <see cref="PhysicalMemoryProtection"/>, each page-table access is checked as an
+/// S-mode access (privileged spec 3.7.1: the walk's effective privilege is S, so every entry applies
+/// and no match means no access); a refused one ends the walk with an access fault.
 /// </summary>
 public static class PageTableWalker
 {
@@ -15,9 +18,10 @@ public static class PageTableWalker
 
     /// <summary>
     /// Translates <paramref name="va"/>. On failure, <see cref="Result.AccessFault"/> tells whether it
-    /// is an access fault (a page-table entry outside memory) rather than a page fault.
+    /// is an access fault (a page-table entry outside memory or refused by <paramref name="pmp"/>)
+    /// rather than a page fault.
     /// </summary>
-    public static Result Walk(Dram dram, ulong satp, ulong va, AccessType access, bool userMode, out int walkSteps)
+    public static Result Walk(Dram dram, ulong satp, ulong va, AccessType access, bool userMode, out int walkSteps, PhysicalMemoryProtection? pmp = null)
     {
         walkSteps = 0;
         var fail = new Result(false, false, 0, 0, 0);
@@ -28,7 +32,7 @@ public static class PageTableWalker
         {
             ulong pteAddress = table + (va >> (Sv39.PageShift + 9 * level) & 0x1FF) * 8;
             walkSteps++;
-            if (!dram.Contains(pteAddress, 8)) return fail with { AccessFault = true };
+            if (!dram.Contains(pteAddress, 8) || !PmpAllows(pmp, pteAddress, PmpRights.Read)) return fail with { AccessFault = true };
             ulong pte = dram.ReadUInt64(pteAddress);
 
             if ((pte & Pte.Valid) == 0 || (pte & (Pte.Read | Pte.Write)) == Pte.Write || (pte & Pte.ReservedMask) != 0)
@@ -59,6 +63,8 @@ public static class PageTableWalker
             ulong wanted = Pte.Accessed | (access == AccessType.Store ? Pte.Dirty : 0);
             if ((pte & wanted) != wanted)
             {
+                // The A/D update is a write to the page table, checked like its read.
+                if (!PmpAllows(pmp, pteAddress, PmpRights.Write)) return fail with { AccessFault = true };
                 pte |= wanted;
                 dram.WriteUInt64(pteAddress, pte);
             }
@@ -69,4 +75,7 @@ public static class PageTableWalker
         }
         return fail;
     }
+
+    private static bool PmpAllows(PhysicalMemoryProtection? pmp, ulong pteAddress, PmpRights needed) =>
+        pmp is null || pmp.Allows(pteAddress, 8, needed, machineMode: false);
 }

@@ -9,9 +9,33 @@ namespace Cloak.Chip;
 /// from a <see cref="Processor"/>. Internal, so nothing that holds the port can cast it back to
 /// the processor behind it.
 /// </summary>
-internal sealed class ChipPort(Processor processor) : OsPort
+internal sealed class ChipPort : OsPort
 {
-    private readonly Processor _processor = processor;
+    private readonly Processor _processor;
+
+    public ChipPort(Processor processor)
+    {
+        _processor = processor;
+        if (processor.Options.Hart.HostHandlesTraps) OpenMemoryToUserMode(processor.Hart);
+    }
+
+    /// <summary>
+    /// What the OS model's boot code does before it runs anything in U-mode, as firmware such as
+    /// OpenSBI does: PMP's last entry covers all physical memory with R, W and X. Without it every
+    /// U-mode access would fail (privileged spec 3.7.1: with PMP entries implemented, an access no
+    /// entry matches fails below M-mode). The page tables then decide what a process reaches. The
+    /// entry is not locked, so it does not bind the kernel (M-mode) and lower entries may narrow it.
+    /// </summary>
+    private static void OpenMemoryToUserMode(Hart hart)
+    {
+        const int LastEntry = PhysicalMemoryProtection.Entries - 1;
+        const ulong Napot = 3 << 3;
+        hart.WriteCsr(Isa.CsrAddress.Pmpaddr0 + LastEntry, PhysicalMemoryProtection.AddressMask); // NAPOT of all ones: everything
+        int register = LastEntry / 8 * 2, shift = LastEntry % 8 * 8;
+        ulong config = hart.ReadCsr(Isa.CsrAddress.Pmpcfg0 + register);
+        config = (config & ~(0xFFUL << shift)) | (Napot | (ulong)PmpRights.All) << shift;
+        hart.WriteCsr(Isa.CsrAddress.Pmpcfg0 + register, config);
+    }
 
     public override Dram Memory => _processor.Dram;
 
@@ -104,8 +128,14 @@ internal sealed class ChipPort(Processor processor) : OsPort
         if (context.SealedState is { Length: >= 4 } blob && _processor.Protection is { } protection)
         {
             uint contextId = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(blob);
-            protection.Release(contextId);
-            _processor.Observer?.ContextReleased(contextId);
+            // Bound to the address space as resuming is: a copy of another process's sealed context
+            // (an OS that duplicated a process) names that process's id, and ending the copy must not
+            // make the chip forget the original (examples/adversaries/duplicate.cs).
+            if (protection.Contexts.Find(contextId) is { } entry && entry.Satp == context.Satp)
+            {
+                protection.Release(contextId);
+                _processor.Observer?.ContextReleased(contextId);
+            }
         }
         context.SealedState = null;
     }

@@ -83,7 +83,7 @@ internal sealed class MemoryEncryptionUnit
 
     private ulong TreeNodes => _tree is null ? 0 : _tree.NodeVerifications + _tree.NodeUpdates;
 
-    private static UInt128 Tweak(uint regionId, uint line, ulong counter) => LineCrypto.Tweak(regionId, line, counter);
+    private static UInt128 Tweak(in LineContext line, ulong counter) => LineCrypto.Tweak(line.RegionId, line.LineIndex, counter, line.Instance);
 
     /// <summary>
     /// Reads the line at physical <paramref name="address"/> and decrypts it into <paramref name="plaintext"/>.
@@ -121,7 +121,7 @@ internal sealed class MemoryEncryptionUnit
             if (traffic is not null) traffic[TrafficMacChecks]++;
             ulong expected = _metadata.Page(region, line.LineIndex / IntegrityMetadataStore.LinesPerPage, create: false)
                 .Macs[line.LineIndex % IntegrityMetadataStore.LinesPerPage];
-            if (_keys.Mac(line.KeySlot).Compute(LineCrypto.MacTweak(line.RegionId, line.LineIndex, counter, line.Instance), ciphertext) != expected)
+            if (_keys.Mac(line.KeySlot).Compute(Tweak(line, counter), ciphertext) != expected)
             {
                 Statistics.MacFailures++;
                 if (traffic is not null) traffic[TrafficMacFailures]++;
@@ -133,9 +133,56 @@ internal sealed class MemoryEncryptionUnit
         {
             _biu.ReadLine(address, ciphertext, line.KeySlot);
         }
-        _keys.Cipher(line.KeySlot).DecryptLine(Tweak(line.RegionId, line.LineIndex, counter), ciphertext, plaintext);
+        _keys.Cipher(line.KeySlot).DecryptLine(Tweak(line, counter), ciphertext, plaintext);
         Statistics.LinesDecrypted++;
         if (traffic is not null) traffic[TrafficDecrypted]++;
+        return true;
+    }
+
+    /// <summary>
+    /// Moves one line of a sealed image, as trp.enter found it in DRAM (the sealing tool's tweak,
+    /// instance 0), into its run's own encryption (<paramref name="line"/>'s instance, counter 0), and in
+    /// authenticated mode gives it a MAC under that tweak. Only trp.enter calls it, after the image's
+    /// ciphertext was checked against its header. In authenticated mode the line must also carry the
+    /// MAC the sealing tool gave it (<paramref name="imageMac"/>); false if it does not.
+    /// </summary>
+    public bool ConvertImageLine(ulong address, in LineContext line, ulong? imageMac)
+    {
+        Span<byte> ciphertext = stackalloc byte[64];
+        Span<byte> plaintext = stackalloc byte[64];
+        var traffic = Traffic(line);
+        _biu.ReadLine(address, ciphertext, line.KeySlot);
+        if (imageMac is { } expected)
+        {
+            Statistics.MacChecks++;
+            if (traffic is not null) traffic[TrafficMacChecks]++;
+            if (_keys.Mac(line.KeySlot).Compute(LineCrypto.Tweak(line.RegionId, line.LineIndex, 0), ciphertext) != expected)
+            {
+                Statistics.MacFailures++;
+                if (traffic is not null) traffic[TrafficMacFailures]++;
+                return false;
+            }
+        }
+        var cipher = _keys.Cipher(line.KeySlot);
+        cipher.DecryptLine(LineCrypto.Tweak(line.RegionId, line.LineIndex, 0), ciphertext, plaintext);
+        cipher.EncryptLine(Tweak(line, 0), plaintext, ciphertext);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(plaintext);
+        Statistics.LinesDecrypted++;
+        Statistics.LinesEncrypted++;
+        if (traffic is not null)
+        {
+            traffic[TrafficDecrypted]++;
+            traffic[TrafficEncrypted]++;
+        }
+        if (Mode == MemoryProtectionMode.Authenticated)
+        {
+            var region = new IntegrityRegion(_keyTag(line.KeySlot), line.RegionId, line.Instance);
+            Statistics.MacWrites++;
+            if (traffic is not null) traffic[TrafficMacWrites]++;
+            _metadata.Page(region, line.LineIndex / IntegrityMetadataStore.LinesPerPage, create: true)
+                .Macs[line.LineIndex % IntegrityMetadataStore.LinesPerPage] = _keys.Mac(line.KeySlot).Compute(Tweak(line, 0), ciphertext);
+        }
+        _biu.WriteLine(address, ciphertext, line.KeySlot);
         return true;
     }
 
@@ -161,7 +208,7 @@ internal sealed class MemoryEncryptionUnit
             }
             counter = c;
         }
-        _keys.Cipher(line.KeySlot).EncryptLine(Tweak(line.RegionId, line.LineIndex, counter), plaintext, ciphertext);
+        _keys.Cipher(line.KeySlot).EncryptLine(Tweak(line, counter), plaintext, ciphertext);
         Statistics.LinesEncrypted++;
         if (traffic is not null) traffic[TrafficEncrypted]++;
         if (Mode == MemoryProtectionMode.Authenticated)
@@ -169,7 +216,7 @@ internal sealed class MemoryEncryptionUnit
             Statistics.MacWrites++;
             if (traffic is not null) traffic[TrafficMacWrites]++;
             _metadata.Page(region, line.LineIndex / IntegrityMetadataStore.LinesPerPage, create: true)
-                .Macs[line.LineIndex % IntegrityMetadataStore.LinesPerPage] = _keys.Mac(line.KeySlot).Compute(LineCrypto.MacTweak(line.RegionId, line.LineIndex, counter, line.Instance), ciphertext);
+                .Macs[line.LineIndex % IntegrityMetadataStore.LinesPerPage] = _keys.Mac(line.KeySlot).Compute(Tweak(line, counter), ciphertext);
         }
         _biu.WriteLine(address, ciphertext, line.KeySlot);
         return true;

@@ -43,6 +43,8 @@ internal static class DemoCommand
         };
         foreach (var option in instruments.All) command.Options.Add(option);
         foreach (var option in reports.All) command.Options.Add(option);
+        var adversaries = new AdversaryOption();
+        command.Options.Add(adversaries.Option);
         command.SetAction(parse =>
         {
             var options = new ScenarioOptions
@@ -64,7 +66,7 @@ internal static class DemoCommand
                 throw new CliError(ExitCodes.Usage, "M4 and M5 need at least 2 clients");
             if (options.Signed && options.Method is not (ShareMethod.M4 or ShareMethod.M5))
                 throw new CliError(ExitCodes.Usage, $"--signed is for M4 and M5 (it signs their pairwise key exchanges); {(options.Method == ShareMethod.M3 ? "M3 is the signed exchange already" : $"{options.Method} has no key exchange to sign")}");
-            return Run(options, instruments.Read(parse), reports.Read(parse));
+            return Run(options with { Observers = adversaries.Load(parse) }, instruments.Read(parse), reports.Read(parse));
         });
         return command;
     }

@@ -5,7 +5,7 @@ using Cloak.Isa;
 
 namespace Cloak.Cli.Commands;
 
-/// <summary><c>cloak disasm</c>: lists the executable segments of an ELF with Cloak's own decoder.</summary>
+/// <summary><c>cloak disasm</c>: lists the executable segments of an ELF (and those without flags, which QEMU loads as code) with Cloak's own decoder.</summary>
 internal static class DisassembleCommand
 {
     public static Command Create()
@@ -28,7 +28,8 @@ internal static class DisassembleCommand
             var symbols = image.Symbols.Where(s => !s.Key.StartsWith('.') && !s.Key.StartsWith('$'))
                 .GroupBy(s => s.Value).ToDictionary(g => g.Key, g => g.Min(s => s.Key)!);
             using var output = new StreamWriter(Console.OpenStandardOutput());
-            foreach (var segment in image.Segments.Where(s => s.Flags.HasFlag(SegmentFlags.Execute)))
+            foreach (string warning in image.Warnings) Console.Error.WriteLine($"cloak: warning: {path}: {warning}");
+            foreach (var segment in image.Segments.Where(s => s.MayHoldCode))
             {
                 var bytes = segment.FileBytes.Span;
                 for (int offset = 0; offset + 2 <= bytes.Length;)

@@ -94,8 +94,8 @@ internal sealed class Instruments : IDisposable
     public void Attach(RunRecorder recorder)
     {
         Recorder = recorder;
-        if (_events is not null) recorder.AddSink(new Guarded(_events, "--events", _failures));
-        if (_timeline is not null) recorder.AddSink(new Guarded(_timeline, "--timeline", _failures));
+        if (_events is not null) recorder.AddSink(new Guarded(_events, $"--events: writing '{_request.Events}'", _failures));
+        if (_timeline is not null) recorder.AddSink(new Guarded(_timeline, $"--timeline: writing '{_request.Timeline}'", _failures));
     }
 
     /// <summary>
@@ -138,20 +138,26 @@ internal sealed class Instruments : IDisposable
 
     public void Dispose()
     {
+        // Each closed on its own: one that cannot flush (a full disk, reported by Finish already)
+        // must neither turn into a crash nor leave the others open.
+        Close(_events);
+        Close(_timeline);
+        Close(_statsJson);
+    }
+
+    private static void Close(IDisposable? output)
+    {
         try
         {
-            _events?.Dispose();
-            _timeline?.Dispose();
-            _statsJson?.Dispose();
+            output?.Dispose();
         }
         catch (IOException)
         {
-            // Reported by Finish already (a full disk, say); closing must not turn into a crash.
         }
     }
 
     /// <summary>A sink whose write failures (a full disk, /dev/full) stop that sink and are reported, instead of ending the run.</summary>
-    private sealed class Guarded(IRunEventSink inner, string option, List<string> failures) : IRunEventSink
+    private sealed class Guarded(IRunEventSink inner, string what, List<string> failures) : IRunEventSink
     {
         private bool _failed;
 
@@ -186,7 +192,7 @@ internal sealed class Instruments : IDisposable
         private void Fail(IOException x)
         {
             _failed = true;
-            failures.Add($"{option}: writing failed: {x.Message}");
+            failures.Add($"{what} failed: {x.Message}");
         }
     }
 }

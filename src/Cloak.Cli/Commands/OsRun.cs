@@ -15,7 +15,8 @@ namespace Cloak.Cli.Commands;
 internal sealed record OsRunRequest(
     IReadOnlyList<ProgramFile> Programs, IReadOnlyList<IReadOnlyList<string>> Arguments, IReadOnlyList<string?> Names,
     HartOptions Hart, ulong RamSize, KernelOptions Kernel, SecurityOptions Security, string? ChipKey, string? OutputDir,
-    InstrumentRequest Instruments, string? TracePath, IReadOnlyList<AttackSpec> Attacks, string? Secret, ReportRequest Report);
+    InstrumentRequest Instruments, string? TracePath, IReadOnlyList<AttackSpec> Attacks, string? Secret, ReportRequest Report,
+    IReadOnlyList<Kernel.Adversaries.Adversary> Adversaries);
 
 /// <summary><c>cloak run a.elf b.elf ...</c>: user processes on the OS model, output kept apart per process, attacked if asked.</summary>
 internal static class OsRun
@@ -41,6 +42,7 @@ internal static class OsRun
         {
             try
             {
+                InputFile.Require(chipKey, "the chip key", InputFile.MaxKeyBytes);
                 identity = ChipIdentity.Load(chipKey);
             }
             catch (SealedImageException e)
@@ -94,6 +96,7 @@ internal static class OsRun
             if (reportSession.Report is { } report) report.Title = $"cloak run {string.Join(' ', programs.Select(p => Path.GetFileName(p.Path)))}";
             for (int i = 0; i < programs.Count; i++) machine.Register(names[i], programs[i]);
             attacks = run.Attacks.Count == 0 ? null : AttackSession.Arm(machine, run.Attacks, run.Secret, run.Attacks.Any(a => a.Kind == AttackKind.Remap && a.Into is null) ? Spy() : null);
+            foreach (var adversary in run.Adversaries) machine.Attach(adversary);   // --adversary: before any process starts
             for (int i = 0; i < programs.Count; i++)
                 machine.Start(names[i], [names[i], .. arguments[i]]);
             attacks?.StartSpy(machine);

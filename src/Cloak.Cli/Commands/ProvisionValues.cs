@@ -32,7 +32,7 @@ internal static class ProvisionValues
                 if (values.ContainsKey(symbol)) throw new CliError(ExitCodes.Usage, $"--provision {symbol}: given twice");
                 if (image.Symbol(symbol) is null)
                     throw new CliError(ExitCodes.BadInput, $"{programPath}: cannot provision '{symbol}': the program has no such symbol");
-                InputFile.Require(file, $"--provision {symbol}:");
+                InputFile.Require(file, $"--provision {symbol}:", InputFile.MaxKeyBytes);
                 byte[] bytes;
                 try
                 {

@@ -64,6 +64,8 @@ internal static class RunCommand
         command.Options.Add(attack);
         command.Options.Add(secret);
         foreach (var option in reports.All) command.Options.Add(option);
+        var adversaries = new AdversaryOption();
+        command.Options.Add(adversaries.Option);
         command.SetAction(parse =>
         {
             // Words after -- are program arguments; before it, an unknown option would otherwise be taken for a program name.
@@ -118,7 +120,7 @@ internal static class RunCommand
             });
             var reportRequest = reports.Read(parse);
             return Run(spec, instruments, reportRequest with { Report = reportRequest.Report ?? spec.Report },
-                parse.GetRequiredValue(ramBase), parse.GetValue(hostFiles), parse.GetRequiredValue(cmdline));
+                parse.GetRequiredValue(ramBase), parse.GetValue(hostFiles), parse.GetRequiredValue(cmdline), adversaries, parse);
         });
         return command;
     }
@@ -143,7 +145,8 @@ internal static class RunCommand
     }
 
     /// <summary>Runs an experiment: one bare-metal program, or user processes under the OS model (with any attacks).</summary>
-    private static int Run(ExperimentSpec spec, InstrumentOptions instrumentOptions, ReportRequest reportRequest, string ramBase, string? hostFiles, string cmdline)
+    private static int Run(ExperimentSpec spec, InstrumentOptions instrumentOptions, ReportRequest reportRequest, string ramBase, string? hostFiles, string cmdline,
+        AdversaryOption adversaries, ParseResult parse)
     {
         if (spec.Processes.Count == 0) throw new CliError(ExitCodes.Usage, "no program to run");
         var hart = new HartOptions
@@ -154,7 +157,14 @@ internal static class RunCommand
         var request = instrumentOptions.From(spec);
         var programsLoaded = spec.Processes.Select(p => LoadProgram(p.File)).ToList();
         ulong ram = spec.RamBytes ?? 128UL << 20;
-        if (spec.Processes.Count > 1 || programsLoaded[0].IsUserProcess || spec.Attacks.Count > 0)
+        if (spec.Processes.Count == 1 && !programsLoaded[0].IsUserProcess)
+        {
+            if (adversaries.Given(parse))
+                throw new CliError(ExitCodes.Usage, $"--adversary needs user processes under the OS model; {spec.Processes[0].File} is a bare-metal program");
+            if (spec.Attacks.Count > 0)
+                throw new CliError(ExitCodes.Usage, $"--attack needs user processes under the OS model; {spec.Processes[0].File} is a bare-metal program");
+        }
+        if (spec.Processes.Count > 1 || programsLoaded[0].IsUserProcess || spec.Attacks.Count > 0 || adversaries.Given(parse))
         {
             var defaults = new SecurityOptions();
             var kernel = new KernelOptions
@@ -178,10 +188,12 @@ internal static class RunCommand
             if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))
                 throw new CliError(ExitCodes.Usage, "sealed programs need the chip's private key: --chip FILE (create one with cloak keygen)");
             return OsRun.Execute(new OsRunRequest(programsLoaded, [.. spec.Processes.Select(p => p.Arguments)], [.. spec.Processes.Select(p => p.Name)],
-                hart, ram, kernel, security, chipKey, spec.OutputDir, request, spec.Trace, spec.Attacks, spec.Secret, reportRequest));
+                hart, ram, kernel, security, chipKey, spec.OutputDir, request, spec.Trace, spec.Attacks, spec.Secret, reportRequest, adversaries.Load(parse)));
         }
         var only = spec.Processes[0];
         RejectMislinkedUserProgram(only.File, programsLoaded[0].Elf!);
+        // Loaded anyway, as QEMU would (a segment without flags): said once, before the program's own output.
+        foreach (string warning in programsLoaded[0].Elf!.Warnings) Console.Error.WriteLine($"cloak: warning: {only.File}: {warning}");
         string commandLine = cmdline;
         if (only.Arguments.Count > 0)
         {
@@ -303,23 +315,25 @@ internal static class RunCommand
         }
         string? traceFailure = FinishTrace(commitLog, traceWriter, tracePath);
 
+        // The statistics state the exit code the command returns (before any failed output file).
+        int code = outcome?.End switch
+        {
+            null => interruption.ExitCode,
+            RunEnd.Exited => outcome.ExitCode & 0xFF,
+            RunEnd.GuestFault => ExitCodes.GuestFault,
+            RunEnd.InstructionLimit => ExitCodes.InstructionLimit,
+            _ => ExitCodes.GuestStuck,
+        };
         var conclusion = outcome is null
-            ? new RunConclusion("interrupted", interruption.ExitCode, $"interrupted by {interruption.What} at pc 0x{machine.Hart.Pc:x} after {machine.Hart.InstructionsRetired} instructions",
+            ? new RunConclusion("interrupted", code, $"interrupted by {interruption.What} at pc 0x{machine.Hart.Pc:x} after {machine.Hart.InstructionsRetired} instructions",
                 instruments.Recorder?.Elapsed ?? TimeSpan.Zero, Interrupted: true)
-            : new RunConclusion(Names(outcome.End), outcome.End == RunEnd.Exited ? outcome.ExitCode & 0xFF : 0, outcome.Message, outcome.HostTime);
+            : new RunConclusion(Names(outcome.End), code, outcome.Message, outcome.HostTime);
         var failures = instruments.Finish(conclusion).ToList();
         failures.AddRange(reportSession.Finish());
         if (traceFailure is not null) failures.Add(traceFailure);
         foreach (string failure in failures) Console.Error.WriteLine($"cloak: {failure}");
 
-        if (outcome is null) return Report(interruption.ExitCode, conclusion.Message);
-        int code = outcome.End switch
-        {
-            RunEnd.Exited => outcome.ExitCode & 0xFF,
-            RunEnd.GuestFault => Report(ExitCodes.GuestFault, outcome.Message),
-            RunEnd.InstructionLimit => Report(ExitCodes.InstructionLimit, outcome.Message),
-            _ => Report(ExitCodes.GuestStuck, outcome.Message),
-        };
+        if (conclusion.Message is not null) Console.Error.WriteLine($"cloak: {conclusion.Message}");
         return failures.Count > 0 && code == 0 ? ExitCodes.NoInput : code;
     }
 
@@ -362,12 +376,6 @@ internal static class RunCommand
         {
             throw new CliError(ExitCodes.Usage, $"--crypto-latency {e.Message}");
         }
-    }
-
-    private static int Report(int code, string? message)
-    {
-        Console.Error.WriteLine($"cloak: {message}");
-        return code;
     }
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();

@@ -40,6 +40,7 @@ internal static class SealCommand
             byte[] publicKey;
             try
             {
+                InputFile.Require(parse.GetRequiredValue(chip), "the chip public key", InputFile.MaxKeyBytes);
                 publicKey = ChipIdentity.LoadPublicKey(parse.GetRequiredValue(chip));
             }
             catch (SealedImageException e)

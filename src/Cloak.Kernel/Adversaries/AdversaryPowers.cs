@@ -46,6 +46,22 @@ public sealed class AdversaryPowers
     public IReadOnlyList<Process> Processes => _kernel.Processes;
     public ulong NowNanoseconds => _kernel.Port.NowNanoseconds;
 
+    /// <summary>The programs the kernel holds, by the names processes are started under.</summary>
+    public IReadOnlyList<string> Programs => _kernel.Programs;
+
+    /// <summary>
+    /// Starts one more process from a program the kernel holds, with <paramref name="arguments"/> as its
+    /// argv (argv[0] included; by default just the program's name), as the spawn system call would: an
+    /// OS may run any program it has, sealed or not, as often as it likes. The new process is scheduled
+    /// after those already ready. Null if no program has that name or memory ran out.
+    /// </summary>
+    public Process? Start(string program, IReadOnlyList<string>? arguments = null)
+    {
+        var process = _kernel.TryStart(program, arguments ?? [program]);
+        if (process is not null) Report($"started process {process.Pid} from program '{program}'", process);
+        return process;
+    }
+
     public Process? Find(string name) => _kernel.Processes.FirstOrDefault(p => p.Name == name && p.State is not (ProcessState.Zombie or ProcessState.Reaped));
     public Process? Find(int pid) => _kernel.Processes.FirstOrDefault(p => p.Pid == pid);
 

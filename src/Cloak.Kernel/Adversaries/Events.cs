@@ -34,9 +34,11 @@ public sealed record SwapEvent(int Slot, ulong Frame, string ObjectName, int Pag
 }
 
 /// <summary>A message passing through the kernel on a channel.</summary>
-public sealed class ChannelMessageEvent(string channel, Process sender, byte[] payload, Process? receiver = null)
+public sealed class ChannelMessageEvent(string channel, Process sender, byte[] payload, Process? receiver = null, int toSide = 0)
 {
     public string Channel { get; } = channel;
+    /// <summary>The end of the channel the message goes to (0 the creator's, 1 the opener's): what <see cref="AdversaryPowers.InjectMessage"/> takes to send it again later.</summary>
+    public int ToSide { get; } = toSide;
     public Process Sender { get; } = sender;
     /// <summary>The process holding the receiving end (null if nobody has opened it yet).</summary>
     public Process? Receiver { get; } = receiver;

@@ -46,8 +46,9 @@ public sealed class BareMetalMachine
     public Hart Hart => Processor.Hart;
 
     /// <summary>
-    /// Copies the program's segments to their physical (load) addresses, as QEMU's -kernel does,
-    /// and points the hart at the entry. HTIF is enabled if the program exports <c>tohost</c>.
+    /// Copies the program's segments to their physical (load) addresses, as QEMU's -kernel does
+    /// (whatever their p_flags), and points the hart at the entry. HTIF is enabled if the program
+    /// exports <c>tohost</c>.
     /// </summary>
     public void Load(ElfImage image)
     {
@@ -64,8 +65,10 @@ public sealed class BareMetalMachine
             ulong bss = segment.MemorySize - (ulong)segment.FileBytes.Length;
             if (bss > 0) Dram.Clear(segment.PhysicalAddress + (ulong)segment.FileBytes.Length, (int)bss);
         }
-        // QEMU's -kernel starts at the entry's physical address (its place in the executable segment's load image).
-        var code = image.Segments.First(s => s.Flags.HasFlag(SegmentFlags.Execute) && image.Entry >= s.VirtualAddress && image.Entry < s.VirtualEnd);
+        // QEMU's -kernel starts at the entry's physical address (its place in the executable segment's
+        // load image). Like QEMU it ignores p_flags: a segment without flags is loaded all the same
+        // (ElfImage.Warnings says so).
+        var code = image.EntrySegment;
         Hart.Reset(image.Entry - code.VirtualAddress + code.PhysicalAddress);
         Hart.SetRegister(10, (ulong)_options.Hart.HartId); // a0 = hart id, as QEMU's reset vector passes it
         if (image.Symbol("tohost") is { } tohost)
@@ -79,22 +82,21 @@ public sealed class BareMetalMachine
     public RunOutcome Run(long? maxInstructions = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        ulong start = Hart.InstructionsRetired, trapsAtStart = Hart.TrapsTaken;
+        ulong start = Hart.InstructionsRetired, startTraps = Hart.TrapsTaken;
         long limit = maxInstructions ?? long.MaxValue;
         try
         {
             while (true)
             {
                 cancellation.ThrowIfCancellationRequested();
-                long done = (long)(Hart.InstructionsRetired - start);
-                if (done >= limit) return Outcome(RunEnd.InstructionLimit, 0, $"stopped after {done} instructions (--max-instructions)");
-                // A trap storm (a handler that faults itself) retires nothing, so the limit bounds traps as
-                // well: without this, each Hart.Run would spend its budget on traps and the loop never end.
-                long traps = (long)(Hart.TrapsTaken - trapsAtStart);
-                if (traps >= limit)
-                    return Outcome(RunEnd.InstructionLimit, 0,
-                        $"stopped after {traps} traps with {done} instructions retired: a trap storm (--max-instructions bounds traps too)");
-                var result = Hart.Run(Math.Min(limit - Math.Max(done, traps), ChunkInstructions));
+                // Traps count against the limit too: a trap storm that retires nothing must still end.
+                long retired = (long)(Hart.InstructionsRetired - start), traps = (long)(Hart.TrapsTaken - startTraps);
+                long done = retired + traps;
+                if (done >= limit)
+                    return Outcome(RunEnd.InstructionLimit, 0, traps > retired
+                        ? $"stopped after {retired} instructions and {traps} traps (--max-instructions counts traps as well: the program spent the budget taking traps)"
+                        : $"stopped after {retired} instructions (--max-instructions)");
+                var result = Hart.Run(Math.Min(limit - done, ChunkInstructions));
                 switch (result.Reason)
                 {
                     case StopReason.InstructionLimit:
@@ -120,6 +122,13 @@ public sealed class BareMetalMachine
                     }
                     case StopReason.WaitingForever:
                         return Outcome(RunEnd.WaitingForever, 0, $"the hart executed wfi at pc 0x{Hart.Pc - 4:x} with no interrupt enabled that could wake it");
+                    case StopReason.TrapLoop:
+                    {
+                        var trap = Hart.LastTrap!.Value;
+                        return Outcome(RunEnd.WaitingForever, 0,
+                            $"the program can never continue: the trap handler at mtvec 0x{Hart.Mtvec & ~3UL:x} itself takes {trap.Describe()} (mcause {(ulong)trap.Cause}, tval 0x{trap.Tval:x}) " +
+                            "before retiring an instruction, so the hart would take that trap forever");
+                    }
                     case StopReason.SpinningForever:
                         return Outcome(RunEnd.WaitingForever, 0,
                             $"the program can never continue: it jumps to itself at pc 0x{Hart.Pc:x} with no interrupt enabled that could end the loop " +

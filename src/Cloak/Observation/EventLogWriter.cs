@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Cloak.Observation;
@@ -12,6 +13,10 @@ public sealed class EventLogWriter : IRunEventSink, IDisposable
     public const string Schema = "cloak.events/1";
     private static readonly byte[] NewLine = "\n"u8.ToArray();
     private readonly Stream _stream;
+    // Each line is built here and copied to the stream, whose own buffer batches the writes: a writer
+    // over the stream itself would flush the stream (a system call) at every line, and fail in the
+    // constructor on a full disk instead of in Write, where the caller expects it.
+    private readonly ArrayBufferWriter<byte> _line = new(256);
     private readonly Utf8JsonWriter _writer;
     private long _written;
 
@@ -19,7 +24,7 @@ public sealed class EventLogWriter : IRunEventSink, IDisposable
     {
         _stream = stream;
         Categories = categories;
-        _writer = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        _writer = new Utf8JsonWriter(_line, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         _writer.WriteStartObject();
         _writer.WriteString("schema", Schema);
         _writer.WriteStartArray("categories");
@@ -59,7 +64,9 @@ public sealed class EventLogWriter : IRunEventSink, IDisposable
     {
         _writer.Flush();
         _writer.Reset(); // each line is a value of its own: no separator before the next
+        _stream.Write(_line.WrittenSpan);
         _stream.Write(NewLine);
+        _line.ResetWrittenCount();
     }
 
     public void Complete(RunStatistics statistics) => _stream.Flush();

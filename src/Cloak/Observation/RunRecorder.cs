@@ -167,7 +167,8 @@ public sealed class RunRecorder
             p.ExitCode = e.Process.ExitCode;
             p.KillReason = e.Process.KillReason;
             r.Alive--;
-            r.Emit(EventCategory.Process, "exit", e.Process, F("exit_code", e.Process.ExitCode), F("kill_reason", e.Process.KillReason));
+            r.Emit(EventCategory.Process, "exit", e.Process, F("exit_code", e.Process.ExitCode), F("kill_reason", e.Process.KillReason),
+                F("end", Names.Kebab(e.Process.End.ToString())), F("refusal", e.Process.Refusal is { } why ? Names.Kebab(why.ToString()) : null));
         }
 
         public override void OnContextSwitch(ContextSwitchEvent e)

@@ -18,7 +18,8 @@ public sealed class TimelineWriter : IRunEventSink, IDisposable
 
     private readonly Stream _stream;
     private readonly Utf8JsonWriter _w;
-    private readonly HashSet<int> _tracks = [];
+    /// <summary>Process tracks written so far, and whether they have their process's name yet (a message's receiver may appear before it has an event of its own).</summary>
+    private readonly Dictionary<int, bool> _tracks = [];
     private readonly Dictionary<int, (string Name, ulong Start, string Text)> _openSteps = [];
     private ulong _busBucket = ulong.MaxValue, _busReads, _busWrites, _lastNanoseconds;
     private long _flow;
@@ -54,11 +55,25 @@ public sealed class TimelineWriter : IRunEventSink, IDisposable
     public void Write(RunEvent e)
     {
         _lastNanoseconds = Math.Max(_lastNanoseconds, e.Nanoseconds);
-        if (e.Pid != 0 && _tracks.Add(e.Pid))
-        {
-            Thread(ProcessTrack(e.Pid), $"{e.Process} (pid {e.Pid})", 10 + 2 * e.Pid);
-            Thread(StepTrack(e.Pid), $"{e.Process} (pid {e.Pid}): protocol steps", 11 + 2 * e.Pid);
-        }
+        if (e.Pid != 0) Track(e.Pid, e.Process);
+        WriteEvent(e);
+        // The writer keeps what it has not flushed in memory: hand it to the stream now and then.
+        if (_w.BytesPending > 1 << 16) _w.Flush();
+    }
+
+    /// <summary>Names the tracks of process <paramref name="pid"/> (again, once its name is known: the last name wins in the viewers).</summary>
+    private void Track(int pid, string? name)
+    {
+        bool named = name is not null;
+        if (_tracks.TryGetValue(pid, out bool wasNamed) && (wasNamed || !named)) return;
+        _tracks[pid] = named;
+        string label = named ? $"{name} (pid {pid})" : $"pid {pid}";
+        Thread(ProcessTrack(pid), label, 10 + 2 * pid);
+        Thread(StepTrack(pid), $"{label}: protocol steps", 11 + 2 * pid);
+    }
+
+    private void WriteEvent(RunEvent e)
+    {
         switch (e.Category)
         {
             case EventCategory.Sched when e.Kind == "slice":
@@ -120,16 +135,14 @@ public sealed class TimelineWriter : IRunEventSink, IDisposable
     {
         int to = Convert.ToInt32(e["to"]);
         string label = $"{e["channel"]} ({e["length"]} B)";
-        long id = ++_flow;
         double ts = Micros(e.Nanoseconds);
         Complete(ProcessTrack(e.Pid), $"send {label}", "channel", ts, 0.001, e);
-        Flow("s", ProcessTrack(e.Pid), ts, id);
+        // An arrow only where the message arrives somewhere: a dropped message or one nobody can
+        // receive yet is a send slice alone (a flow start without its end draws nothing useful).
         if (to == 0 || (bool)e["dropped"]!) return;
-        if (_tracks.Add(to))
-        {
-            Thread(ProcessTrack(to), $"pid {to}", 10 + 2 * to);
-            Thread(StepTrack(to), $"pid {to}: protocol steps", 11 + 2 * to);
-        }
+        long id = ++_flow;
+        Flow("s", ProcessTrack(e.Pid), ts, id);
+        Track(to, null);
         Complete(ProcessTrack(to), $"inbox {label}", "channel", ts + 0.001, 0.001, e);
         Flow("f", ProcessTrack(to), ts + 0.001, id);
     }
@@ -137,27 +150,38 @@ public sealed class TimelineWriter : IRunEventSink, IDisposable
     private void Bus(RunEvent e)
     {
         ulong bucket = e.Nanoseconds / BusBucketNanoseconds;
-        if (bucket != _busBucket) FlushBus();
+        if (bucket != _busBucket) FlushBus(bucket);
         _busBucket = bucket;
         if (e.Kind == "line-read") _busReads++;
         else _busWrites++;
     }
 
-    private void FlushBus()
+    /// <summary>
+    /// Writes the bucket just finished; if the next one with traffic (<paramref name="next"/>) is not
+    /// right after it, also a zero at the end of this one, since a counter holds its value until its
+    /// next sample and a burst would otherwise seem to last until the next.
+    /// </summary>
+    private void FlushBus(ulong next)
     {
         if (_busBucket == ulong.MaxValue) return;
+        BusSample(_busBucket, _busReads, _busWrites);
+        if (next != _busBucket + 1) BusSample(_busBucket + 1, 0, 0);
+        _busReads = _busWrites = 0;
+    }
+
+    private void BusSample(ulong bucket, ulong reads, ulong writes)
+    {
         _w.WriteStartObject();
         _w.WriteString("ph", "C");
         _w.WriteString("name", "protected lines per 10 us");
         _w.WriteNumber("pid", MachinePid);
         _w.WriteNumber("tid", BusTrack);
-        _w.WriteNumber("ts", Micros(_busBucket * BusBucketNanoseconds));
+        _w.WriteNumber("ts", Micros(bucket * BusBucketNanoseconds));
         _w.WriteStartObject("args");
-        _w.WriteNumber("read", _busReads);
-        _w.WriteNumber("written", _busWrites);
+        _w.WriteNumber("read", reads);
+        _w.WriteNumber("written", writes);
         _w.WriteEndObject();
         _w.WriteEndObject();
-        _busReads = _busWrites = 0;
     }
 
     private void Complete(int tid, string name, string category, double ts, double duration, RunEvent e)
@@ -221,6 +245,7 @@ public sealed class TimelineWriter : IRunEventSink, IDisposable
         _w.WriteString("name", "thread_sort_index");
         _w.WriteNumber("pid", MachinePid);
         _w.WriteNumber("tid", tid);
+        _w.WriteNumber("ts", 0);
         _w.WriteStartObject("args");
         _w.WriteNumber("sort_index", sortIndex);
         _w.WriteEndObject();
@@ -234,6 +259,7 @@ public sealed class TimelineWriter : IRunEventSink, IDisposable
         _w.WriteString("name", kind);
         _w.WriteNumber("pid", pid);
         _w.WriteNumber("tid", tid);
+        _w.WriteNumber("ts", 0); // optional for metadata; written so every event has the same four fields
         _w.WriteStartObject("args");
         _w.WriteString("name", name);
         _w.WriteEndObject();
@@ -242,7 +268,7 @@ public sealed class TimelineWriter : IRunEventSink, IDisposable
 
     public void Complete(RunStatistics statistics)
     {
-        FlushBus();
+        FlushBus(ulong.MaxValue);
         foreach (int pid in _openSteps.Keys.ToList()) CloseStep(pid, _lastNanoseconds);
         _w.WriteEndArray();
         _w.WriteEndObject();
@@ -252,7 +278,13 @@ public sealed class TimelineWriter : IRunEventSink, IDisposable
 
     public void Dispose()
     {
-        _w.Dispose();
-        _stream.Dispose();
+        try
+        {
+            _w.Dispose(); // flushes what a failed Complete left pending: it may fail again
+        }
+        finally
+        {
+            _stream.Dispose();
+        }
     }
 }

@@ -29,7 +29,11 @@ public sealed class TestMachine
 
     private readonly Hart _hart;
 
-    public TestMachine(HartOptions? options = null, ulong ramSize = DefaultRamSize)
+    /// <param name="openPmp">
+    /// Play the boot firmware (as the OS model's port does): PMP entry 15 covers all memory with RWX, so
+    /// U-mode reaches what its page tables map. PMP tests pass false and program PMP themselves.
+    /// </param>
+    public TestMachine(HartOptions? options = null, ulong ramSize = DefaultRamSize, bool openPmp = true)
     {
         Options = options ?? DefaultOptions;
         Dram = new Dram(RamBase, ramSize);
@@ -38,6 +42,11 @@ public sealed class TestMachine
         Bus.Attach(ClintBase, Clint);
         _hart = new Hart(Bus, Clint, Options);
         Hart.Pc = CodeBase;
+        if (openPmp)
+        {
+            Hart.WriteCsr(CsrAddress.Pmpaddr0 + 15, PhysicalMemoryProtection.AddressMask);
+            Hart.WriteCsr(CsrAddress.Pmpcfg0 + 2, 0x1FUL << 56); // entry 15: NAPOT, X W R
+        }
     }
 
     public HartOptions Options { get; }

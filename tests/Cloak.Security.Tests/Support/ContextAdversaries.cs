@@ -72,3 +72,31 @@ internal sealed class ContextSwapAdversary(string first, string second) : Advers
         Swapped = true;
     }
 }
+
+/// <summary>
+/// Duplicates a protected process: at the victim's <paramref name="atRun"/>-th scheduling in encrypted
+/// mode it starts a second process of the same program and, before that copy runs, gives it a copy of
+/// the victim's sealed context and visible registers.
+/// </summary>
+internal sealed class ContextCloneAdversary(string victim, int atRun) : Adversary
+{
+    private int _runs;
+    private Process? _original;
+
+    /// <summary>The second process, once started.</summary>
+    public Process? Copy { get; private set; }
+
+    public override void OnResume(ProcessEvent e)
+    {
+        if (e.Process == Copy && _original is not null && Powers.SavedContext(_original).SealedState is { } blob)
+        {
+            var target = Powers.SavedContext(Copy);
+            target.SealedState = [.. blob];
+            target.Pc = Powers.SavedContext(_original).Pc;
+            return;
+        }
+        if (Copy is not null || e.Process.Name != victim || !e.Process.IsProtected || ++_runs < atRun) return;
+        _original = e.Process;
+        Copy = Powers.Start(victim);
+    }
+}

@@ -43,6 +43,21 @@ public class CliMalformedElfTests
     }
 
     [Fact]
+    public async Task An_ELF_whose_segments_have_no_flags_runs_with_one_warning_line_per_segment_as_QEMU_would_run_it()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Write("program.elf", ElfLoaderTests.WithoutFlags());
+
+        var result = await CliRunner.RunAsync("run", path);
+
+        CliAssert.ExitCode(0, result);
+        string[] lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, line => Assert.StartsWith($"cloak: warning: {path}: segment ", line, StringComparison.Ordinal));
+        Assert.All(lines, line => Assert.Contains("p_flags = 0", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_valid_program_the_malformations_start_from_runs_and_exits_0()
     {
         using var temp = new TempDirectory();

@@ -37,4 +37,10 @@ internal static class CliRunner
 
     /// <summary>The dotnet host running the tests, for scripts that start the CLI themselves.</summary>
     public static string Host => DotnetHost;
+    /// <summary>Runs the CLI with extra environment variables (XDG_CACHE_HOME, say).</summary>
+    public static Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] arguments) =>
+        ExternalProcess.RunAsync(DotnetHost, [CliDll, .. arguments], timeout, environment: environment);
+
+    /// <summary>The dotnet host (for tests that run dotnet build, pack or run themselves).</summary>
+    public static string Dotnet => DotnetHost;
 }

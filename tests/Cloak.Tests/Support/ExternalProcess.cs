@@ -32,7 +32,7 @@ internal static class ExternalProcess
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
-            if (value is null) start.Environment.Remove(name);
+            if (value is null) start.Environment.Remove(name);   // null: unset it
             else start.Environment[name] = value;
         }
         string commandLine = string.Join(' ', [fileName, .. start.ArgumentList]);

@@ -34,6 +34,19 @@ internal static class Qemu
         return new QemuRun(await ReadIfExists(console).ConfigureAwait(false), await ReadIfExists(serial).ConfigureAwait(false), result.ExitCode);
     }
 
+    /// <summary>
+    /// Runs <paramref name="elfPath"/> on QEMU's spike machine, whose HTIF ends the run when the program
+    /// writes tohost (as guest/tests/isa/Makefile's check-qemu does); returns the exit status (0 = pass).
+    /// </summary>
+    public static async Task<int> RunSpikeAsync(string elfPath)
+    {
+        string? qemu = ExternalProcess.FindOnPath(Program);
+        if (qemu is null)
+            Assert.Fail($"{Program} is not on PATH: install it with `apt-get install -y qemu-system-misc` (CI installs it); the QEMU equivalence tests need it");
+        var result = await ExternalProcess.RunAsync(qemu, ["-M", "spike", "-nographic", "-bios", "none", "-kernel", elfPath], Timeout).ConfigureAwait(false);
+        return result.ExitCode;
+    }
+
     private static async Task<byte[]> ReadIfExists(string path) =>
         File.Exists(path) ? await File.ReadAllBytesAsync(path).ConfigureAwait(false) : [];
 }

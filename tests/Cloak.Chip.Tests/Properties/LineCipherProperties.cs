@@ -10,7 +10,8 @@ namespace Cloak.Chip.Tests.Properties;
 /// The line cipher (a key-table slot's XTS-AES-128 with Cloak's line tweak, src/Cloak.Crypto/LineCrypto.cs)
 /// against a reference written here: IEEE 1619 XTS on top of System.Security.Cryptography.Aes in ECB
 /// mode, with the tweak laid out from its documentation (line in bytes 0-3, write counter in 4-11,
-/// region id in 12-15, little-endian). Random keys, tweaks and lines.
+/// region id in 12-15, little-endian; a run of a sealed image has the counter in 4-7 and its instance
+/// in 8-11). Random keys, tweaks, instances and lines.
 /// </summary>
 public sealed class LineCipherProperties
 {
@@ -85,12 +86,50 @@ public sealed class LineCipherProperties
         }, iter: 1000, threads: 1);
     }
 
+    [Fact]
+    public void A_line_of_one_run_of_a_sealed_image_encrypts_with_its_instance_and_unlike_another_runs()
+    {
+        // Issue 8, item 3: the instance in the tweak is what stops the OS moving a written line between
+        // two runs of one image (same key, same region ids). Counters stay below LineCrypto.CounterLimit.
+        var instances = Gen.Select(Gen.UInt[1, uint.MaxValue], Gen.UInt[1, uint.MaxValue]);
+        Gen.Select(Key, Tweak, Line, instances).Sample((key, tweak, plaintext, pair) =>
+        {
+            var (instance, otherInstance) = pair;
+            ulong counter = tweak.Counter % LineCrypto.CounterLimit;
+            using var keys = new KeyTable(4);
+            var cipher = keys.Cipher(keys.Acquire(key));
+            var ciphertext = new byte[64];
+            var decrypted = new byte[64];
+
+            cipher.EncryptLine(LineCrypto.Tweak(tweak.Region, tweak.Line, counter, instance), plaintext, ciphertext);
+            cipher.DecryptLine(LineCrypto.Tweak(tweak.Region, tweak.Line, counter, instance), ciphertext, decrypted);
+
+            Assert.Equal(ReferenceXts.Encrypt(key, InstanceTweakBytes(tweak.Region, tweak.Line, counter, instance), plaintext), ciphertext);
+            Assert.Equal(plaintext, decrypted);
+            if (otherInstance == instance) return;
+            var other = new byte[64];
+            cipher.EncryptLine(LineCrypto.Tweak(tweak.Region, tweak.Line, counter, otherInstance), plaintext, other);
+            Assert.NotEqual(ciphertext, other);
+        }, iter: 1000, threads: 1);
+    }
+
     /// <summary>The documented tweak layout, written independently of LineCrypto.Tweak.</summary>
     private static byte[] TweakBytes(uint region, uint line, ulong counter)
     {
         var bytes = new byte[16];
         BinaryPrimitives.WriteUInt32LittleEndian(bytes, line);
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(4), counter);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), region);
+        return bytes;
+    }
+
+    /// <summary>The documented layout for a run of a sealed image: line, counter (32 bits), instance, region id.</summary>
+    private static byte[] InstanceTweakBytes(uint region, uint line, ulong counter, uint instance)
+    {
+        var bytes = new byte[16];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, line);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), (uint)counter);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), instance);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), region);
         return bytes;
     }

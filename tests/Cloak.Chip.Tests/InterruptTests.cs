@@ -311,4 +311,31 @@ public class InterruptTests
         Assert.Equal(0x1234_5678UL, m[Reg.A1]);
         Assert.Equal(0x9_1234_5678UL, m[Reg.A2]);
     }
+
+    // Found by fuzzing (docs/reliability.md, fuzz/corpora/elf/crash-interrupt-without-handler.elf): an
+    // interrupt taken with no handler on bare metal stopped the run as a host-handled trap, and the
+    // bare-metal machine threw "unexpected stop Trap" (an internal error) instead of reporting the fault.
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_interrupt_with_no_handler_installed_on_bare_metal_stops_the_run_as_an_unhandled_trap(bool traced)
+    {
+        var m = new TestMachine(new HartOptions { HostHandlesTraps = false });
+        if (traced) m.Hart.Tracer = new CountingTracer();
+        EnableTimer(m, mtimecmp: 5);
+        m.Load(TestMachine.CodeBase, Counting(100));
+
+        var result = m.Run();
+
+        Assert.Equal(StopReason.UnhandledTrap, result.Reason);
+        Assert.Equal(TrapCause.MachineTimerInterrupt, m.Hart.LastTrap?.Cause);
+    }
+
+    private sealed class CountingTracer : IInstructionTracer
+    {
+        public int Events { get; private set; }
+        public void Retired(in RetiredInstruction instruction) => Events++;
+        public void TrapTaken(Trap trap, ulong pc) => Events++;
+    }
 }

@@ -24,10 +24,10 @@ public sealed unsafe partial class Hart
         // Traps count against the budget as well, so a trap loop that retires nothing still returns.
         while (retired + traps < maxInstructions)
         {
-            if (TryTakeInterrupt(out bool stop))
+            if (TryTakeInterrupt(out var stop))
             {
                 traps++;
-                if (stop) return Stop(StopReason.Trap);
+                if (stop is { } reason) return Stop(reason);
             }
             long slice = SliceLength(maxInstructions - retired - traps);
             if (slice <= 0) break;
@@ -75,12 +75,17 @@ public sealed unsafe partial class Hart
         return slice;
     }
 
-    /// <summary>Takes a pending, enabled interrupt if there is one. <paramref name="stop"/>: the host handles it.</summary>
-    private bool TryTakeInterrupt(out bool stop)
+    /// <summary>
+    /// Takes a pending, enabled interrupt if there is one. <paramref name="stop"/>: why the run must
+    /// stop (the host handles traps, or no handler is installed), as for an exception: an interrupt
+    /// with mtvec = 0 on bare metal is an unhandled trap (found by fuzzing: it was reported as a
+    /// host-handled trap, which the bare-metal machine does not expect).
+    /// </summary>
+    private bool TryTakeInterrupt(out StopReason? stop)
     {
-        stop = false;
+        stop = null;
         if (PendingInterrupt() is not { } cause) return false;
-        stop = EnterTrap(new Trap(cause, 0)) is not null;
+        stop = EnterTrap(new Trap(cause, 0));
         return true;
     }
 

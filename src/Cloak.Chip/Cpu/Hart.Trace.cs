@@ -60,10 +60,10 @@ public sealed unsafe partial class Hart
         long retired = 0, traps = 0;
         while (retired + traps < maxInstructions)
         {
-            if (TryTakeInterrupt(out bool stop))
+            if (TryTakeInterrupt(out var stop))
             {
                 traps++;
-                if (stop) return new(StopReason.Trap, retired);
+                if (stop is { } reason) return new(reason, retired);
             }
             ulong pc = _pc;
             var privilege = _privilege;

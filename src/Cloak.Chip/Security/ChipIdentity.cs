@@ -58,11 +58,12 @@ public sealed class ChipIdentity : IDisposable
             using var ec = ECDiffieHellman.Create();
             ec.ImportFromPem(pem);
             var p = ec.ExportParameters(includePrivateParameters: true);
-            if (p.Curve.Oid.Value != ECCurve.NamedCurves.nistP256.Oid.Value || p.D is null)
-                throw new SealedImageException($"'{privateKeyPath}' is not a P-256 private key");
+            if (!IsNamedP256(p.Curve) || p.D is null)
+                throw new SealedImageException($"'{privateKeyPath}' is not a P-256 private key (a named prime256v1 curve)");
             return new ChipIdentity(p.D, [.. p.Q.X!, .. p.Q.Y!]);
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        // PlatformNotSupportedException: a curve OpenSSL does not know (found by fuzzing: a mutated OID).
+        catch (Exception e) when (e is CryptographicException or ArgumentException or PlatformNotSupportedException)
         {
             throw new SealedImageException($"'{privateKeyPath}' is not a chip private key file: {e.Message}", e);
         }
@@ -77,15 +78,23 @@ public sealed class ChipIdentity : IDisposable
             using var ec = ECDiffieHellman.Create();
             ec.ImportFromPem(pem);
             var p = ec.ExportParameters(includePrivateParameters: false);
-            if (p.Curve.Oid.Value != ECCurve.NamedCurves.nistP256.Oid.Value)
-                throw new SealedImageException($"'{publicKeyPath}' is not a P-256 public key");
+            if (!IsNamedP256(p.Curve))
+                throw new SealedImageException($"'{publicKeyPath}' is not a P-256 public key (a named prime256v1 curve)");
             return [.. p.Q.X!, .. p.Q.Y!];
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException or PlatformNotSupportedException)
         {
             throw new SealedImageException($"'{publicKeyPath}' is not a chip public key file: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// True for the named curve P-256. A key file may spell its curve out as explicit parameters
+    /// instead (openssl -param_enc explicit); such a curve has no OID, and is refused rather than
+    /// compared field by field (found by fuzzing: the OID was read without a null check).
+    /// </summary>
+    private static bool IsNamedP256(ECCurve curve) =>
+        curve.IsNamed && curve.Oid?.Value is { } oid && oid == ECCurve.NamedCurves.nistP256.Oid.Value;
 
     private static string ReadText(string path, string what)
     {

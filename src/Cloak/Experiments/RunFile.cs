@@ -1,4 +1,5 @@
 using Cloak.Chip.Security;
+using Tomlyn;
 using Tomlyn.Parsing;
 using Tomlyn.Syntax;
 
@@ -40,7 +41,23 @@ public static class RunFile
     /// <summary>Parses run-file text; <paramref name="baseDirectory"/> anchors relative paths.</summary>
     public static ExperimentSpec Parse(string text, string fileName, string baseDirectory)
     {
-        var document = SyntaxParser.Parse(text, fileName, false);
+        DocumentSyntax document;
+        try
+        {
+            document = SyntaxParser.Parse(text, fileName, false);
+        }
+        // Tomlyn reports most errors as diagnostics, but throws for some (found by fuzzing,
+        // docs/reliability.md): values nested deeper than its limit (TomlException), and a string
+        // whose escape is cut off by the end of the file (its lexer turns end-of-file into a
+        // character: ArgumentOutOfRangeException).
+        catch (TomlException e)
+        {
+            throw new RunFileException($"{fileName}: not valid TOML: {e.Message.Split('.')[0]}");
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new RunFileException($"{fileName}: not valid TOML: a broken escape sequence (such as a '\\' at the very end of the file)");
+        }
         if (document.HasErrors)
         {
             var first = document.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);

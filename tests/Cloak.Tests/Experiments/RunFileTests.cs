@@ -112,4 +112,22 @@ public class RunFileTests
     {
         Assert.StartsWith(message, Refusal(text), StringComparison.Ordinal);
     }
+
+    // Found by fuzzing (docs/reliability.md; the inputs are fuzz/corpora/runfile/crash-*): Tomlyn threw
+    // instead of reporting, and the exception escaped RunFile.Parse.
+
+    [Fact]
+    public void A_string_cut_off_by_a_backslash_at_the_end_of_the_file_is_refused_as_not_TOML()
+    {
+        Assert.Equal("exp.toml: not valid TOML: a broken escape sequence (such as a '\\' at the very end of the file)",
+            Refusal("version = 1\nx = \"abc\\"));
+    }
+
+    [Fact]
+    public void Arrays_nested_deeper_than_the_TOML_reader_allows_are_refused_as_not_TOML()
+    {
+        string text = "version = 1\n[observe]\nsecret = " + new string('[', 70) + new string(']', 70) + "\n";
+
+        Assert.StartsWith("exp.toml: not valid TOML: The maximum depth of 64 has been exceeded", Refusal(text), StringComparison.Ordinal);
+    }
 }

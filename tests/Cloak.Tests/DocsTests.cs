@@ -19,7 +19,7 @@ public partial class DocsTests
     private static string Relative(string path) => Path.GetRelativePath(Repository.Root, path).Replace('\\', '/');
 
     /// <summary>A path rooted at the repository: not preceded by a word character, '.', '/' or '-' (so "../shared/x" and "guest/tests/c" inside "a/guest/..." are not taken).</summary>
-    [GeneratedRegex(@"(?<![\w./-])(?:src|tests|guest|bench|docs|examples|fuzz)/(?:[\w.*-]|/|\{[\w.,-]+\})*")]
+    [GeneratedRegex(@"(?<![\w./-])(?:src|tests|guest|bench|docs|examples|fuzz|chaos)/(?:[\w.*-]|/|\{[\w.,-]+\})*")]
     private static partial Regex RepositoryPath();
 
     /// <summary>`Some/Name.cs` or `Name.cs::Test_name` in backticks: a file named by its last components, and optionally a member of it.</summary>

@@ -1,4 +1,3 @@
-using Cloak.BareMetal;
 using Cloak.Chip.Cpu;
 using Cloak.Tests.Support;
 

@@ -56,6 +56,8 @@ public sealed record ScenarioOptions
     /// <summary>More adversaries to attach after the attack's own (passive observers in tests, say).</summary>
     public IReadOnlyList<Adversary> Observers { get; init; } = [];
     public int Seed { get; init; } = 1;
+    /// <summary>Instructions (all processes together) after which the run stops: a bound for adversaries that make processes spin.</summary>
+    public long MaxInstructions { get; init; } = 2_000_000_000;
     /// <summary>Called with the machine once it is built, before any process starts: where the host attaches its instruments.</summary>
     public Action<OsMachine, OsMachineOptions>? Instrument { get; init; }
     /// <summary>Stops the run between scheduling turns (Ctrl-C); the verdict is then <see cref="Verdict.Failed"/> with the reason.</summary>
@@ -124,7 +126,7 @@ public static class ShareScenario
             {
                 Quantum = 20_000,
                 Seed = options.Seed,
-                MaxInstructions = 2_000_000_000,
+                MaxInstructions = options.MaxInstructions,
                 OutputFor = (pid, name) =>
                 {
                     var text = outputs[pid] = new StringBuilder();
@@ -409,43 +411,9 @@ public static class ShareScenario
     }
 
     /// <summary>Collects a process's output line by line.</summary>
-    private sealed class LineCapture(Action<string> line) : Stream
+    private sealed class LineCapture(Action<string> line) : LineSplittingStream
     {
-        private readonly MemoryStream _pending = new();
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            foreach (byte b in buffer)
-            {
-                if (b == '\n')
-                {
-                    line(Encoding.UTF8.GetString(_pending.GetBuffer(), 0, (int)_pending.Length));
-                    _pending.SetLength(0);
-                }
-                else
-                {
-                    _pending.WriteByte(b);
-                }
-            }
-        }
-
-        public override void Flush()
-        {
-            if (_pending.Length == 0) return;
-            line(Encoding.UTF8.GetString(_pending.GetBuffer(), 0, (int)_pending.Length));
-            _pending.SetLength(0);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
+        protected override void OnLine(ReadOnlySpan<byte> text, bool complete) =>
+            line(Encoding.UTF8.GetString(complete ? text[..^1] : text));
     }
 }

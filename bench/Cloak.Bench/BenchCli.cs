@@ -5,8 +5,9 @@ namespace Cloak.Bench;
 
 /// <summary>
 /// bench/run [cpu|os|crypto|protect|share|instruments|all] [--repeat N] [--record] [--only NAME[,NAME...]] [--baseline DIR]:
-/// <c>cpu</c> runs every CPU-bound guest benchmark under <c>cloak run --stats</c> and under QEMU, best
-/// of N wall-clock runs each, and prints instructions, Cloak's MIPS and the Cloak/QEMU wall-time ratio;
+/// <c>cpu</c> runs every CPU-bound guest benchmark under <c>cloak run --stats</c> with the interpreter and
+/// with the translator, and under QEMU, taking turns for N rounds, and prints instructions, medians and
+/// spread of Cloak's MIPS for both engines, the speedup and the Cloak/QEMU wall-time ratios;
 /// <c>os</c> runs the same programs as user processes under the OS model (Sv39 on) beside their
 /// bare-metal runs, plus a 4-process shared-memory workload, and reports MIPS ratios; <c>instruments</c>
 /// (not part of <c>all</c>) times the same programs with and without --stats, --stats-json, --events and
@@ -71,25 +72,72 @@ internal static class BenchCli
 
     private static string CpuSuite(string repo, List<string> programs, int repeat)
     {
+        // Interpreter, translator and QEMU take turns, round after round, in an order that rotates so
+        // no variant always runs first (the machine is shared: load moves between turns). Medians,
+        // with the spread (lowest-highest) of Cloak's MIPS.
+        string loadBefore = LoadAverage();
         var table = new StringBuilder();
-        table.AppendLine("| program | instructions | Cloak MIPS | Cloak wall s | QEMU wall s | Cloak/QEMU |");
-        table.AppendLine("|---|---:|---:|---:|---:|---:|");
-        var mipsValues = new List<double>();
+        table.AppendLine("| program | instructions | interp MIPS (spread) | translate MIPS (spread) | speedup | interp wall s | translate wall s | QEMU wall s | interp/QEMU | translate/QEMU |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var interpMips = new List<double>();
+        var translateMips = new List<double>();
         foreach (string elf in programs)
         {
             string name = Path.GetFileNameWithoutExtension(elf);
             Console.Error.WriteLine($"bench: {name}");
-            var cloak = Measure.Best(repeat, () => Measure.Cloak(repo, elf));
-            var qemu = Measure.Best(repeat, () => Measure.Qemu(elf));
-            if (cloak.ExitCode != qemu.ExitCode)
-                Console.Error.WriteLine($"bench: warning: {name} exits {cloak.ExitCode} under Cloak and {qemu.ExitCode} under QEMU");
-            mipsValues.Add(cloak.Mips);
+            var interp = new List<Sample>();
+            var translate = new List<Sample>();
+            var qemu = new List<Sample>();
+            for (int round = 0; round < repeat; round++)
+            {
+                for (int turn = 0; turn < 3; turn++)
+                {
+                    switch ((round + turn) % 3)
+                    {
+                        case 0: interp.Add(Measure.Cloak(repo, elf, "--engine", "interp")); break;
+                        case 1: translate.Add(Measure.Cloak(repo, elf, "--engine", "translate")); break;
+                        default: qemu.Add(Measure.Qemu(elf)); break;
+                    }
+                }
+            }
+            if (interp.Concat(translate).Any(s => s.Instructions != interp[0].Instructions || s.Cycles != interp[0].Cycles))
+                Console.Error.WriteLine($"bench: warning: {name} retires different instruction or cycle counts between runs or engines");
+            if (interp[0].ExitCode != qemu[0].ExitCode || translate[0].ExitCode != qemu[0].ExitCode)
+                Console.Error.WriteLine($"bench: warning: {name} exits differently under Cloak and QEMU");
+            double im = Median(interp.Select(s => s.Mips)), tm = Median(translate.Select(s => s.Mips));
+            double iw = Median(interp.Select(s => s.Wall.TotalSeconds)), tw = Median(translate.Select(s => s.Wall.TotalSeconds));
+            double qw = Median(qemu.Select(s => s.Wall.TotalSeconds));
+            interpMips.Add(im);
+            translateMips.Add(tm);
             table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {cloak.Instructions:N0} | {cloak.Mips:F0} | {cloak.Wall.TotalSeconds:F2} | {qemu.Wall.TotalSeconds:F2} | {cloak.Wall / qemu.Wall:F2} |"));
+                $"| {name} | {interp[0].Instructions:N0} | {im:F0} ({interp.Min(s => s.Mips):F0}-{interp.Max(s => s.Mips):F0}) | {tm:F0} ({translate.Min(s => s.Mips):F0}-{translate.Max(s => s.Mips):F0}) | {tm / im:F2} | {iw:F2} | {tw:F2} | {qw:F2} | {iw / qw:F2} | {tw / qw:F2} |"));
         }
-        double geomean = Math.Exp(mipsValues.Average(Math.Log));
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"\nGeometric mean of Cloak MIPS: **{geomean:F0}**."));
-        return "### CPU-bound programs, Cloak vs QEMU\n\nBest of " + repeat + " wall-clock runs each, process start-up included on both sides. MIPS is Cloak\u2019s own figure (instructions retired / seconds in the simulation loop).\n\n" + table + "\n";
+        double interpGeomean = Math.Exp(interpMips.Average(Math.Log));
+        double translateGeomean = Math.Exp(translateMips.Average(Math.Log));
+        table.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"\nGeometric mean of Cloak MIPS: interpreter **{interpGeomean:F0}**, translator **{translateGeomean:F0}** ({translateGeomean / interpGeomean:F2}x the interpreter in the same run)."));
+        table.AppendLine($"Load average (1, 5, 15 min) before: {loadBefore}; after: {LoadAverage()}.");
+        return "### CPU-bound programs, Cloak (interpreter and translator) vs QEMU\n\nMedians of " + repeat +
+               " rounds, each running the interpreter, the translator and QEMU in turn (rotating order); process start-up included in wall times on both sides. MIPS is Cloak\u2019s own figure (instructions retired / seconds in the simulation loop); spread is the lowest and highest of the rounds.\n\n" + table + "\n";
+    }
 
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        int middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    /// <summary>The machine's load average as /proc/loadavg gives it (Linux), or "unknown".</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 }

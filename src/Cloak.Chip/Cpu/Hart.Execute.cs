@@ -12,25 +12,31 @@ namespace Cloak.Chip.Cpu;
 /// </summary>
 public sealed unsafe partial class Hart
 {
-    private enum SliceExit { Budget, Trap, EndSlice, Semihosting, Wfi, JumpToSelf }
+    /// <summary>
+    /// Why a slice ended. <see cref="BlockEnd"/> only when the slice was asked to stop after a control
+    /// transfer (<c>stopAtBlockEnd</c>): the translator's dispatcher then looks for a block at the new pc.
+    /// </summary>
+    private enum SliceExit { Budget, Trap, EndSlice, Semihosting, Wfi, JumpToSelf, BlockEnd }
 
     private Trap _pendingTrap;
     private readonly DecodedOp[] _scratchSlot = GC.AllocateArray<DecodedOp>(1, pinned: true);
 
     /// <summary>
-    /// Runs at most <paramref name="budget"/> instructions. On return <see cref="_pc"/> and
+    /// Runs until <paramref name="budget"/> instructions have retired in this slice, counting from
+    /// <paramref name="retiredBefore"/> (what the translator's blocks retired earlier in the slice); with
+    /// <paramref name="stopAtBlockEnd"/>, returns after the first jump or branch. On return <see cref="_pc"/> and
     /// <see cref="_sliceRetired"/> are current; for <see cref="SliceExit.Trap"/>, <see cref="_pendingTrap"/>
     /// holds the exception and <see cref="_pc"/> the faulting instruction.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private SliceExit RunSlice(long budget)
+    private SliceExit RunSlice(long budget, long retiredBefore = 0, bool stopAtBlockEnd = false)
     {
         ulong* x = _x;
         DataTlbEntry* dtlb = _dtlb;
         ulong tlbMask = _tlbMask;
         ulong pc = _pc;
-        long n = 0;
+        long n = retiredBefore;
         ulong pageBase = InvalidTag;
         DecodedOp* page = null;
         long fetchHost = 0;
@@ -40,7 +46,7 @@ public sealed unsafe partial class Hart
         byte* cacheData = _cacheData;
         byte* cacheDirty = _cacheDirty;
         ulong cacheHits = 0;
-        _sliceRetired = 0;
+        _sliceRetired = (ulong)n;
 
         while (n < budget)
         {
@@ -82,7 +88,7 @@ public sealed unsafe partial class Hart
                 // ---- RV64I: upper immediates and jumps -------------------------------------
                 case ExecOp.Lui: x[d->Rd] = (ulong)d->Imm; pc += d->Length; break;
                 case ExecOp.Auipc: x[d->Rd] = pc + (ulong)d->Imm; pc += d->Length; break;
-                case ExecOp.Jal: x[d->Rd] = pc + d->Length; pc += (ulong)d->Imm; break;
+                case ExecOp.Jal: x[d->Rd] = pc + d->Length; pc += (ulong)d->Imm; if (stopAtBlockEnd) goto blockEnd; break;
                 case ExecOp.JalSelf:
                     x[d->Rd] = pc + d->Length;
                     n++;
@@ -96,16 +102,17 @@ public sealed unsafe partial class Hart
                     ulong target = (x[d->Rs1] + (ulong)d->Imm) & ~1UL;
                     x[d->Rd] = pc + d->Length;
                     pc = target;
+                    if (stopAtBlockEnd) goto blockEnd;
                     break;
                 }
 
                 // ---- branches ----------------------------------------------------------------
-                case ExecOp.Beq: pc += x[d->Rs1] == x[d->Rs2] ? (ulong)d->Imm : d->Length; break;
-                case ExecOp.Bne: pc += x[d->Rs1] != x[d->Rs2] ? (ulong)d->Imm : d->Length; break;
-                case ExecOp.Blt: pc += (long)x[d->Rs1] < (long)x[d->Rs2] ? (ulong)d->Imm : d->Length; break;
-                case ExecOp.Bge: pc += (long)x[d->Rs1] >= (long)x[d->Rs2] ? (ulong)d->Imm : d->Length; break;
-                case ExecOp.Bltu: pc += x[d->Rs1] < x[d->Rs2] ? (ulong)d->Imm : d->Length; break;
-                case ExecOp.Bgeu: pc += x[d->Rs1] >= x[d->Rs2] ? (ulong)d->Imm : d->Length; break;
+                case ExecOp.Beq: pc += x[d->Rs1] == x[d->Rs2] ? (ulong)d->Imm : d->Length; if (stopAtBlockEnd) goto blockEnd; break;
+                case ExecOp.Bne: pc += x[d->Rs1] != x[d->Rs2] ? (ulong)d->Imm : d->Length; if (stopAtBlockEnd) goto blockEnd; break;
+                case ExecOp.Blt: pc += (long)x[d->Rs1] < (long)x[d->Rs2] ? (ulong)d->Imm : d->Length; if (stopAtBlockEnd) goto blockEnd; break;
+                case ExecOp.Bge: pc += (long)x[d->Rs1] >= (long)x[d->Rs2] ? (ulong)d->Imm : d->Length; if (stopAtBlockEnd) goto blockEnd; break;
+                case ExecOp.Bltu: pc += x[d->Rs1] < x[d->Rs2] ? (ulong)d->Imm : d->Length; if (stopAtBlockEnd) goto blockEnd; break;
+                case ExecOp.Bgeu: pc += x[d->Rs1] >= x[d->Rs2] ? (ulong)d->Imm : d->Length; if (stopAtBlockEnd) goto blockEnd; break;
 
                 // ---- loads: data TLB hit inline, everything else in LoadSlow ----------------------
                 case ExecOp.Lb:
@@ -367,6 +374,13 @@ public sealed unsafe partial class Hart
         _sliceRetired = (ulong)n;
         _cacheFastHits += cacheHits;
         return SliceExit.EndSlice;
+
+    blockEnd:
+        n++;
+        _pc = pc;
+        _sliceRetired = (ulong)n;
+        _cacheFastHits += cacheHits;
+        return SliceExit.BlockEnd;
     }
 
     /// <summary>Decodes the slot for <paramref name="pc"/> from the page's bytes.</summary>

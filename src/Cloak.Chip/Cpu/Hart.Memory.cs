@@ -420,6 +420,37 @@ public sealed unsafe partial class Hart
         public uint Instance;
         private readonly DecodedOp[] _slots = GC.AllocateArray<DecodedOp>(Slots, pinned: true);
         public DecodedOp* Pointer => (DecodedOp*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_slots));
+
+        // The translator's state for this page (Hart.Translate.cs), made on first use: blocks by their
+        // first slot, and how often the interpreter reached each slot as the start of a block.
+        private TranslatedBlock?[]? _blocks;
+        private ushort[]? _visits;
+
+        /// <summary>The block for <paramref name="pc"/> (its slot and its virtual address: a page mapped twice gets a block per address).</summary>
+        public TranslatedBlock? BlockAt(int slot, ulong pc) =>
+            _blocks is { } blocks && blocks[slot] is { } block && block.StartPc == pc ? block : null;
+
+        /// <summary>Counts one more visit of a block start; returns the count (saturating).</summary>
+        public int Visit(int slot)
+        {
+            var visits = _visits ??= new ushort[Slots];
+            if (visits[slot] != ushort.MaxValue) visits[slot]++;
+            return visits[slot];
+        }
+
+        public void Add(int slot, TranslatedBlock block)
+        {
+            (_blocks ??= new TranslatedBlock?[Slots])[slot] = block;
+            _visits![slot] = 0;
+        }
+
+        /// <summary>Drops the blocks built from any slot in [first, end): those slots' instructions are gone (an instruction-cache eviction).</summary>
+        public void DropBlocks(int first, int end)
+        {
+            if (_blocks is not { } blocks) return;
+            for (int i = 0; i < Slots; i++)
+                if (blocks[i] is { } block && block.FirstSlot < end && block.EndSlot > first) blocks[i] = null;
+        }
     }
 
     /// <summary>

@@ -222,6 +222,8 @@ public sealed unsafe partial class Hart
         DecodedOp* slots = page.Pointer;
         // The previous line's last slot may hold an instruction whose upper half lives in this line.
         for (int i = Math.Max(0, first - 1); i < first + 32; i++) slots[i] = default;
+        // Translated blocks built from those slots go too: the next run decrypts the line again, as the interpreter does.
+        page.DropBlocks(Math.Max(0, first - 1), first + 32);
     }
 
     /// <summary>Reads a code parcel of a protected process (decrypting its line) for page-crossing decode and diagnostics.</summary>

@@ -31,7 +31,7 @@ public sealed unsafe partial class Hart
             }
             long slice = SliceLength(maxInstructions - retired - traps);
             if (slice <= 0) break;
-            var exit = RunSlice(slice);
+            var exit = _options.Engine == ExecutionEngine.Translate ? RunSliceTranslated(slice) : RunSlice(slice);
             retired += (long)_sliceRetired;
             _retired += _sliceRetired;
             _sliceRetired = 0;

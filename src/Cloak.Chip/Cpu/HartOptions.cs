@@ -9,6 +9,15 @@ public enum MisalignedAccessPolicy
     Trap,
 }
 
+/// <summary>How the hart executes instructions (docs/architecture.md, the hart).</summary>
+public enum ExecutionEngine
+{
+    /// <summary>Hot basic blocks compiled to host code (IL); cold code, traced and debugged runs interpreted.</summary>
+    Translate,
+    /// <summary>Every instruction interpreted: the reference the translator is tested against.</summary>
+    Interpret,
+}
+
 /// <summary>Configuration of one hart.</summary>
 public sealed record HartOptions
 {
@@ -28,6 +37,28 @@ public sealed record HartOptions
     /// </summary>
     public bool HostHandlesTraps { get; init; }
 
+    /// <summary>
+    /// The execution engine. The default comes from the environment variable <c>CLOAK_ENGINE</c>
+    /// (<c>interp</c> or <c>translate</c>) so a whole test suite can run with the translator off;
+    /// without it, <see cref="ExecutionEngine.Translate"/>.
+    /// </summary>
+    public ExecutionEngine Engine { get; init; } = EngineFromEnvironment();
+
+    /// <summary>Times a block's first instruction is reached by the interpreter before the block is translated.</summary>
+    public int TranslationThreshold { get; init; } = 32;
+
+    /// <summary>The engine <c>CLOAK_ENGINE</c> names; <see cref="ExecutionEngine.Translate"/> when it is unset.</summary>
+    public static ExecutionEngine EngineFromEnvironment() =>
+        ParseEngine(Environment.GetEnvironmentVariable("CLOAK_ENGINE")) ?? ExecutionEngine.Translate;
+
+    /// <summary>Reads an engine name as the CLI and <c>CLOAK_ENGINE</c> spell it (interp, translate); null for anything else or nothing.</summary>
+    public static ExecutionEngine? ParseEngine(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "interp" or "interpret" or "interpreter" => ExecutionEngine.Interpret,
+        "translate" or "translator" or "jit" => ExecutionEngine.Translate,
+        _ => null,
+    };
+
     /// <summary>Simulated cycles per CLINT mtime tick (the timebase is the clock divided by this).</summary>
     public ulong CyclesPerTimerTick { get; init; } = 10;
 
@@ -35,6 +66,8 @@ public sealed record HartOptions
     {
         if (TlbEntries < 1 || (TlbEntries & (TlbEntries - 1)) != 0 || TlbEntries > 1 << 16)
             throw new ArgumentOutOfRangeException(nameof(TlbEntries), TlbEntries, "TLB entries must be a power of two between 1 and 65536");
+        if (TranslationThreshold < 1 || TranslationThreshold > ushort.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(TranslationThreshold), TranslationThreshold, "translation threshold must be 1-65535");
         if (CyclesPerTimerTick == 0)
             throw new ArgumentOutOfRangeException(nameof(CyclesPerTimerTick), "cycles per timer tick must be at least 1");
     }

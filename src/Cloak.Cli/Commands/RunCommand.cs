@@ -46,12 +46,14 @@ internal static class RunCommand
         var ways = new Option<int>("--cache-ways") { Description = "Associativity of both caches.", DefaultValueFactory = _ => 8, HelpName = "N" };
         var earEntries = new Option<int>("--ear-entries") { Description = "Encrypted attribute registers per process.", DefaultValueFactory = _ => new SecurityOptions().EarEntries, HelpName = "N" };
         var latency = new Option<string>("--crypto-latency") { Description = "Cycles the protection hardware adds: decrypt,encrypt,mac,node,context (per line decrypted, line encrypted, MAC, counter-tree node, sealed context).", DefaultValueFactory = _ => new CryptoLatency().ToString(), HelpName = "D,E,M,N,C" };
+        var engine = new Option<string?>("--engine") { Description = "How the hart executes: 'translate' (hot blocks compiled to host code; traced runs are interpreted) or 'interp' (every instruction interpreted, the reference). Default: the CLOAK_ENGINE environment variable, else translate.", HelpName = "ENGINE" };
+        engine.AcceptOnlyFromAmong("translate", "interp");
         ramSize.Aliases.Add("--dram");
 
         var command = new Command("run", "Run RISC-V programs: one bare-metal program (semihosting/HTIF), or user processes (linked with libcloak) under the OS model; exit with the program's exit code.")
         {
             programs, trace, maxInstructions, ramSize, ramBase, misaligned, tlbEntries, hostFiles, cmdline, quantum, seed, swap, outputDir,
-            chip, auth, dcache, icache, ways, earEntries, latency,
+            chip, auth, dcache, icache, ways, earEntries, latency, engine,
         };
         foreach (var option in instruments.All) command.Options.Add(option);
         var attack = new Option<string[]>("--attack")
@@ -120,7 +122,8 @@ internal static class RunCommand
             });
             var reportRequest = reports.Read(parse);
             return Run(spec, instruments, reportRequest with { Report = reportRequest.Report ?? spec.Report },
-                parse.GetRequiredValue(ramBase), parse.GetValue(hostFiles), parse.GetRequiredValue(cmdline), adversaries, parse);
+                parse.GetRequiredValue(ramBase), parse.GetValue(hostFiles), parse.GetRequiredValue(cmdline), adversaries, parse,
+                HartOptions.ParseEngine(parse.GetValue(engine)));
         });
         return command;
     }
@@ -146,13 +149,14 @@ internal static class RunCommand
 
     /// <summary>Runs an experiment: one bare-metal program, or user processes under the OS model (with any attacks).</summary>
     private static int Run(ExperimentSpec spec, InstrumentOptions instrumentOptions, ReportRequest reportRequest, string ramBase, string? hostFiles, string cmdline,
-        AdversaryOption adversaries, ParseResult parse)
+        AdversaryOption adversaries, ParseResult parse, ExecutionEngine? engine)
     {
         if (spec.Processes.Count == 0) throw new CliError(ExitCodes.Usage, "no program to run");
         var hart = new HartOptions
         {
             MisalignedAccess = spec.TrapMisaligned == true ? MisalignedAccessPolicy.Trap : MisalignedAccessPolicy.Allow,
             TlbEntries = spec.TlbEntries ?? new HartOptions().TlbEntries,
+            Engine = engine ?? HartOptions.EngineFromEnvironment(),
         };
         var request = instrumentOptions.From(spec);
         var programsLoaded = spec.Processes.Select(p => LoadProgram(p.File)).ToList();

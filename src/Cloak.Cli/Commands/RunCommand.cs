@@ -2,6 +2,7 @@ using System.CommandLine;
 using Cloak.BareMetal;
 using Cloak.Chip.Cpu;
 using Cloak.Chip.Security;
+using Cloak.Chip.Timing;
 using Cloak.Elf;
 using Cloak.Experiments;
 using Cloak.Kernel;
@@ -46,12 +47,19 @@ internal static class RunCommand
         var ways = new Option<int>("--cache-ways") { Description = "Associativity of both caches.", DefaultValueFactory = _ => 8, HelpName = "N" };
         var earEntries = new Option<int>("--ear-entries") { Description = "Encrypted attribute registers per process.", DefaultValueFactory = _ => new SecurityOptions().EarEntries, HelpName = "N" };
         var latency = new Option<string>("--crypto-latency") { Description = "Cycles the protection hardware adds: decrypt,encrypt,mac,node,context (per line decrypted, line encrypted, MAC, counter-tree node, sealed context).", DefaultValueFactory = _ => new CryptoLatency().ToString(), HelpName = "D,E,M,N,C" };
+        var scheme = new Option<string>("--protection-scheme")
+        {
+            Description = "What the timing model charges protected lines for: xts (decrypt after the data arrives, TME-MK/SEV-like) or ctr (counter mode with a counter cache, SGX-MEE-like); see docs/cost-model.md.",
+            DefaultValueFactory = _ => "xts",
+            HelpName = "xts|ctr",
+        };
+        scheme.AcceptOnlyFromAmong("xts", "ctr");
         ramSize.Aliases.Add("--dram");
 
         var command = new Command("run", "Run RISC-V programs: one bare-metal program (semihosting/HTIF), or user processes (linked with libcloak) under the OS model; exit with the program's exit code.")
         {
             programs, trace, maxInstructions, ramSize, ramBase, misaligned, tlbEntries, hostFiles, cmdline, quantum, seed, swap, outputDir,
-            chip, auth, dcache, icache, ways, earEntries, latency,
+            chip, auth, dcache, icache, ways, earEntries, latency, scheme,
         };
         foreach (var option in instruments.All) command.Options.Add(option);
         var attack = new Option<string[]>("--attack")
@@ -101,6 +109,7 @@ internal static class RunCommand
                 CacheWays = GivenValue(parse, ways),
                 EarEntries = GivenValue(parse, earEntries),
                 Latency = Given(parse, latency) is { } l ? ParseLatency(l) : null,
+                Scheme = Given(parse, scheme) is { } ps ? MemoryTiming.ParseScheme(ps) : null,
                 TlbEntries = GivenValue(parse, tlbEntries),
                 TrapMisaligned = Given(parse, misaligned) is { } m ? m == "trap" : null,
                 RamBytes = Given(parse, ramSize) is { } r ? Numbers.ParseSize(r, "--ram-size") : null,
@@ -183,6 +192,7 @@ internal static class RunCommand
                 InstructionCacheWays = spec.CacheWays ?? defaults.InstructionCacheWays,
                 EarEntries = spec.EarEntries ?? defaults.EarEntries,
                 Latency = spec.Latency ?? defaults.Latency,
+                Timing = defaults.Timing with { Scheme = spec.Scheme ?? defaults.Timing.Scheme },
             };
             string? chipKey = spec.ChipKey ?? (File.Exists("chip.key") ? "chip.key" : null);
             if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))

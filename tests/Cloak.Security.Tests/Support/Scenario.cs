@@ -26,6 +26,7 @@ internal sealed record ScenarioOptions
 
     /// <summary>Verified integrity-tree nodes the chip keeps (authenticated mode).</summary>
     public int IntegrityNodeCache { get; init; } = 4096;
+    public Cloak.Chip.Timing.ProtectionScheme Scheme { get; init; } = Cloak.Chip.Timing.ProtectionScheme.Xts;
 
     /// <summary>A safety net: no scenario here needs more.</summary>
     public long MaxInstructions { get; init; } = 60_000_000;
@@ -77,6 +78,7 @@ internal sealed class Scenario
                 DataCacheBytes = Options.DataCacheBytes,
                 DataCacheWays = Options.DataCacheWays,
                 IntegrityNodeCache = Options.IntegrityNodeCache,
+                Timing = new Cloak.Chip.Timing.MemoryTiming { Scheme = Options.Scheme },
             },
             Kernel = new KernelOptions
             {

@@ -35,6 +35,9 @@ public sealed class CacheStatistics
 /// the hart's TLB points at: a hit costs one load and a compare. The maps mirror the tags exactly.
 /// Bookkeeping on a fill or an eviction is by array (the slot's map is kept in its metadata, lines
 /// per DRAM page in an array by page), so a miss costs no dictionary update.
+/// Maps of pages that hold no line are discarded once they outnumber the cache's lines (the hart
+/// drops its TLB first, since it points into them), so host memory stays bounded however many
+/// regions come and go.
 /// </summary>
 internal sealed unsafe partial class DataCache
 {
@@ -55,6 +58,9 @@ internal sealed unsafe partial class DataCache
 
         public PageMap() => Array.Fill(_slots, -1);
 
+        /// <summary>Lines of the page in the cache under this map's context.</summary>
+        public int Lines;
+
         public int* Pointer => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_slots));
         public int this[int line] { get => _slots[line]; set => _slots[line] = value; }
     }
@@ -66,6 +72,7 @@ internal sealed unsafe partial class DataCache
     private readonly Dictionary<PageKey, PageMap> _maps = [];
     private PageKey _lastKey;
     private PageMap? _lastMap;
+    private readonly int _purgeAt;
 
     /// <summary>A physical page seen through one context: key slot, region, instance, and the line index in the region of the page's first line.</summary>
     public readonly record struct PageKey(ulong Page, int KeySlot, uint RegionId, uint Instance, uint FirstLineIndex)
@@ -90,6 +97,7 @@ internal sealed unsafe partial class DataCache
         _dirty = GC.AllocateArray<byte>(_sets * ways, pinned: true);
         _meta = new LineMeta[_sets * ways];
         _nextVictim = new int[_sets];
+        _purgeAt = 2 * _sets * ways + 1024;
         _meu = meu;
         _dram = dram;
         _timing = timing;
@@ -111,11 +119,18 @@ internal sealed unsafe partial class DataCache
     /// <summary>The context of a plain line: no key, no region; the line index is the physical line's (so a page's lines share one map).</summary>
     public static LineContext PlainContext(ulong physicalAddress) => new(PlainKeySlot, 0, (uint)(physicalAddress >> 6), false);
 
+    /// <summary>Raised before maps are discarded: whoever kept a pointer into one (the hart's TLB) must drop it.</summary>
+    public event Action? MapsDiscarding;
+
+    /// <summary>Page maps held now (bounded: see the class comment).</summary>
+    public int MapCount => _maps.Count;
+
     public PageMap MapFor(PageKey key)
     {
         if (_lastMap is not null && key == _lastKey) return _lastMap;
         if (!_maps.TryGetValue(key, out var map))
         {
+            if (_maps.Count >= _purgeAt) DiscardEmptyMaps();
             map = new PageMap();
             _maps[key] = map;
         }
@@ -166,6 +181,7 @@ internal sealed unsafe partial class DataCache
         map[(int)(line & 63)] = victim;
         _linesInPage[(line >> 6) - _firstPage]++;
         _cachedLines++;
+        map.Lines++;
         return victim;
     }
 
@@ -174,8 +190,8 @@ internal sealed unsafe partial class DataCache
     {
         ref var meta = ref _meta[slot];
         if (Dirty[slot] != 0) WriteBack(slot);
-        // Maps are never removed: the hart's TLB may hold a pointer to this one.
         meta.Map![(int)(meta.PhysicalLine & 63)] = -1;
+        meta.Map.Lines--;
         _linesInPage[(meta.PhysicalLine >> 6) - _firstPage]--;
         _cachedLines--;
         meta.Valid = false;
@@ -236,6 +252,28 @@ internal sealed unsafe partial class DataCache
                 else if (Dirty[slot] != 0) WriteBack(slot);
             }
         }
+    }
+
+    private void DiscardEmptyMaps()
+    {
+        MapsDiscarding?.Invoke();
+        _lastMap = null;
+        foreach (var (key, map) in _maps)
+            if (map.Lines == 0) _maps.Remove(key);
+    }
+
+    /// <summary>
+    /// Drops every line whose context <paramref name="match"/> accepts, dirty or not, without writing it
+    /// back: its region's integrity root is gone, so DRAM could no longer verify what it would receive.
+    /// </summary>
+    public void Drop(Func<LineContext, bool> match)
+    {
+        for (int slot = 0; slot < _meta.Length; slot++)
+            if (_meta[slot].Valid && match(_meta[slot].Context))
+            {
+                Dirty[slot] = 0;
+                Evict(slot);
+            }
     }
 
     /// <summary>Writes back and drops every line of a key slot (before the slot takes another key; <see cref="PlainKeySlot"/>: every plain line).</summary>

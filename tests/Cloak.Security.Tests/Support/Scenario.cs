@@ -28,6 +28,9 @@ internal sealed record ScenarioOptions
     public int IntegrityNodeCache { get; init; } = 4096;
     public Cloak.Chip.Timing.ProtectionScheme Scheme { get; init; } = Cloak.Chip.Timing.ProtectionScheme.Xts;
 
+    /// <summary>Integrity roots the chip holds (authenticated mode).</summary>
+    public int IntegrityRoots { get; init; } = 1024;
+
     /// <summary>A safety net: no scenario here needs more.</summary>
     public long MaxInstructions { get; init; } = 60_000_000;
 }
@@ -79,6 +82,7 @@ internal sealed class Scenario
                 DataCacheWays = Options.DataCacheWays,
                 IntegrityNodeCache = Options.IntegrityNodeCache,
                 Timing = new Cloak.Chip.Timing.MemoryTiming { Scheme = Options.Scheme },
+                IntegrityRoots = Options.IntegrityRoots,
             },
             Kernel = new KernelOptions
             {

@@ -114,6 +114,16 @@ public sealed class Processor
             TrpInstructions = p?.Statistics.TrpInstructions ?? 0,
             BusLinesRead = p?.Bus.LinesRead ?? 0,
             BusLinesWritten = p?.Bus.LinesWritten ?? 0,
+            MemoryCycles = p?.Timing.MemoryCycles ?? 0,
+            DecryptCycles = p?.Timing.DecryptCycles ?? 0,
+            EncryptCycles = p?.Timing.EncryptCycles ?? 0,
+            MacCycles = p?.Timing.MacCycles ?? 0,
+            TreeCycles = p?.Timing.TreeCycles ?? 0,
+            ContextCycles = p?.ContextCycles ?? 0,
+            L2Hits = p?.Timing.L2Hits ?? 0,
+            L2Misses = p?.Timing.L2Misses ?? 0,
+            CounterCacheHits = p?.Timing.CounterCacheHits ?? 0,
+            CounterCacheMisses = p?.Timing.CounterCacheMisses ?? 0,
         };
     }
 
@@ -153,8 +163,9 @@ public sealed record ChipStatistics(
 
 /// <summary>
 /// The chip's event counters at one moment. Differences between two readings give what happened in
-/// between (a run slice of one process, say). The cycle cost of each protection operation is the
-/// count times the latency table's entry (<see cref="Security.CryptoLatency"/>).
+/// between (a run slice of one process, say). The *Cycles fields are what the memory hierarchy's
+/// timing model charged, by category (docs/cost-model.md); their sum plus one cycle per instruction
+/// and the wfi waits is <see cref="Cycles"/>.
 /// </summary>
 public readonly record struct ChipCounters
 {
@@ -178,6 +189,17 @@ public readonly record struct ChipCounters
     public ulong TrpInstructions { get; init; }
     public ulong BusLinesRead { get; init; }
     public ulong BusLinesWritten { get; init; }
+    /// <summary>Modelled cycles of L1 misses in the L2 and DRAM and of the bus (plain and protected lines alike).</summary>
+    public ulong MemoryCycles { get; init; }
+    public ulong DecryptCycles { get; init; }
+    public ulong EncryptCycles { get; init; }
+    public ulong MacCycles { get; init; }
+    public ulong TreeCycles { get; init; }
+    public ulong ContextCycles { get; init; }
+    public ulong L2Hits { get; init; }
+    public ulong L2Misses { get; init; }
+    public ulong CounterCacheHits { get; init; }
+    public ulong CounterCacheMisses { get; init; }
 
     public static ChipCounters operator -(ChipCounters a, ChipCounters b) => new()
     {
@@ -201,6 +223,16 @@ public readonly record struct ChipCounters
         TrpInstructions = a.TrpInstructions - b.TrpInstructions,
         BusLinesRead = a.BusLinesRead - b.BusLinesRead,
         BusLinesWritten = a.BusLinesWritten - b.BusLinesWritten,
+        MemoryCycles = a.MemoryCycles - b.MemoryCycles,
+        DecryptCycles = a.DecryptCycles - b.DecryptCycles,
+        EncryptCycles = a.EncryptCycles - b.EncryptCycles,
+        MacCycles = a.MacCycles - b.MacCycles,
+        TreeCycles = a.TreeCycles - b.TreeCycles,
+        ContextCycles = a.ContextCycles - b.ContextCycles,
+        L2Hits = a.L2Hits - b.L2Hits,
+        L2Misses = a.L2Misses - b.L2Misses,
+        CounterCacheHits = a.CounterCacheHits - b.CounterCacheHits,
+        CounterCacheMisses = a.CounterCacheMisses - b.CounterCacheMisses,
     };
 
     public static ChipCounters operator +(ChipCounters a, ChipCounters b) => new()
@@ -225,5 +257,15 @@ public readonly record struct ChipCounters
         TrpInstructions = a.TrpInstructions + b.TrpInstructions,
         BusLinesRead = a.BusLinesRead + b.BusLinesRead,
         BusLinesWritten = a.BusLinesWritten + b.BusLinesWritten,
+        MemoryCycles = a.MemoryCycles + b.MemoryCycles,
+        DecryptCycles = a.DecryptCycles + b.DecryptCycles,
+        EncryptCycles = a.EncryptCycles + b.EncryptCycles,
+        MacCycles = a.MacCycles + b.MacCycles,
+        TreeCycles = a.TreeCycles + b.TreeCycles,
+        ContextCycles = a.ContextCycles + b.ContextCycles,
+        L2Hits = a.L2Hits + b.L2Hits,
+        L2Misses = a.L2Misses + b.L2Misses,
+        CounterCacheHits = a.CounterCacheHits + b.CounterCacheHits,
+        CounterCacheMisses = a.CounterCacheMisses + b.CounterCacheMisses,
     };
 }

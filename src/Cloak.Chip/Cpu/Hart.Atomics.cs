@@ -76,6 +76,8 @@ public sealed unsafe partial class Hart
         }
         else
         {
+            // Plain atomics work on DRAM: a cached copy of the line is written back and dropped first.
+            if (CachesPlain(pa)) _protection!.DataCache.Flush(pa & ~63UL, 64, invalidate: true);
             p = HostPointer(pa);
         }
         ulong old = word ? (ulong)(long)Unsafe.ReadUnaligned<int>(p) : Unsafe.ReadUnaligned<ulong>(p);

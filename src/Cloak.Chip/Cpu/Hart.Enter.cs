@@ -165,6 +165,9 @@ public sealed unsafe partial class Hart
                 // The image becomes this run's: its lines are re-encrypted under a tweak with the
                 // instance, so no line can be moved between two runs of the image.
                 for (int p = 0; p < frames[i].Count; p++)
+                {
+                    // A plain copy of an image line (the process read its image) must not outlive the conversion.
+                    _protection.DataCache.Flush(frames[i][p], Sv39.PageSize, invalidate: true);
                     for (uint line = 0; line < Sv39.PageSize / 64; line++, macAt += 8)
                     {
                         ulong? imageMac = macs.Length == 0 ? null : BinaryPrimitives.ReadUInt64LittleEndian(macs.AsSpan(macAt));
@@ -176,6 +179,7 @@ public sealed unsafe partial class Hart
                         _protection.Release(contextId);
                         return Refuse(TrpStatus.BadImage);
                     }
+                }
             }
             ActivateProtection(new ProtectedState(contextId, digest, debuggable, ear));
             if (Observer is not null)

@@ -69,7 +69,9 @@ public sealed unsafe partial class Hart
         _bus.WatchAdded += page =>
         {
             for (int i = 0; i <= (int)_tlbMask; i++)
-                if (_dtlb[i].PhysicalPage == page) _dtlb[i].WriteTag = InvalidTag;
+                if (_dtlb[i].PhysicalPage == page) _dtlb[i].WriteTag = _dtlb[i].CachedWriteTag = _dtlb[i].CachedReadTag = InvalidTag;
+            // The host reads and writes a watched page in DRAM: no plain copy of it may stay on chip.
+            _protection?.DataCache.Flush(page << Sv39.PageShift, Sv39.PageSize, invalidate: true);
         };
     }
 
@@ -199,12 +201,42 @@ public sealed unsafe partial class Hart
         WithoutWatchedPages(va, ref readable, ref writable);
         ref var e = ref _dtlb[(va >> Sv39.PageShift) & _tlbMask];
         ulong physicalPage = pa >> Sv39.PageShift;
+        if (CachesPlain(pa))
+        {
+            // Plain lines of this page live in the data cache: the fast path hits them there, as it does protected lines.
+            ulong page = va & PageHighMask;
+            e.ReadTag = e.WriteTag = InvalidTag;
+            e.PhysicalPage = physicalPage;
+            e.LineMap = _protection!.DataCache.MapFor(DataCache.PageKey.Of(physicalPage << 6, DataCache.PlainContext(pa & PageHighMask))).Pointer;
+            e.CachedReadTag = readable ? page : InvalidTag;
+            e.CachedWriteTag = writable && !IsCodePage(physicalPage) ? page : InvalidTag;
+            return;
+        }
         e.HostOffset = (long)HostPointer(pa & PageHighMask) - (long)(va & PageHighMask);
         e.PhysicalPage = physicalPage;
         e.ReadTag = readable ? va & PageHighMask : InvalidTag;
         e.CachedReadTag = e.CachedWriteTag = InvalidTag;
-        bool codePage = _decodedPages[physicalPage - (_bus.Dram.BaseAddress >> Sv39.PageShift)] is not null;
-        e.WriteTag = writable && !codePage && !_bus.IsWatchedPage(physicalPage) ? va & PageHighMask : InvalidTag;
+        e.WriteTag = writable && !IsCodePage(physicalPage) && !_bus.IsWatchedPage(physicalPage) ? va & PageHighMask : InvalidTag;
+    }
+
+    private bool IsCodePage(ulong physicalPage) => _decodedPages[physicalPage - (_bus.Dram.BaseAddress >> Sv39.PageShift)] is not null;
+
+    /// <summary>
+    /// Plain data of user processes under an OS model goes through the data cache like protected data
+    /// (so the timing model charges plain and protected runs alike: docs/cost-model.md). Not for pages
+    /// the host watches (HTIF), not while a bus tap must see every plain access, and not in M or S mode
+    /// or on bare metal, where guest code and the page-table walker read DRAM directly.
+    /// </summary>
+    private bool CachesPlain(ulong pa) =>
+        _protection is not null && _options.HostHandlesTraps && !_busTapped && DataPrivilege == Privilege.User && !_bus.IsWatchedPage(pa >> Sv39.PageShift);
+
+    /// <summary>A plain load or store through the data cache (the line is filled from DRAM on a miss).</summary>
+    private byte* PlainCachedPointer(ulong pa, bool write)
+    {
+        var cache = _protection!.DataCache;
+        int slot = cache.Access(pa & ~63UL, DataCache.PlainContext(pa));
+        if (write) _cacheDirty[slot] = 1;
+        return _cacheData + slot * 64 + (int)(pa & 63);
     }
 
     /// <summary>
@@ -272,8 +304,10 @@ public sealed unsafe partial class Hart
             return ProtectedLoad(va, pa, size, ear, readable, writable, out value);
         if (_bus.IsRam(pa, (ulong)size))
         {
+            if (CachesPlain(pa) && (pa & 63) + (ulong)size > 64)
+                return LoadBytes(va, size, out value); // crosses a cache line: each byte finds its own
             FillDataTlb(va, pa, readable, writable);
-            value = ReadHost(HostPointer(pa), size);
+            value = ReadHost(CachesPlain(pa) ? PlainCachedPointer(pa, write: false) : HostPointer(pa), size);
             RecordAccess(va, pa, size, value, isWrite: false);
             ObservePlainAccess(pa, size, value, isWrite: false);
             return true;
@@ -337,6 +371,10 @@ public sealed unsafe partial class Hart
             return ProtectedStore(va, pa, size, value, ear, readable, writable);
         if (_bus.IsRam(pa, (ulong)size))
         {
+            bool cached = CachesPlain(pa) && !IsCodePage(pa >> Sv39.PageShift);
+            if (cached && (pa & 63) + (ulong)size > 64) return StoreBytes(va, size, value);
+            // A store to code goes to DRAM, where the decoder reads: a cached copy of its line goes first.
+            if (!cached) _protection?.DataCache.Flush(pa, (ulong)size, invalidate: true);
             bool endSlice = InvalidateCode(pa, (ulong)size);
             ulong physicalPage = pa >> Sv39.PageShift;
             if (_bus.IsWatchedPage(physicalPage))
@@ -346,7 +384,7 @@ public sealed unsafe partial class Hart
                 endSlice = true;
             }
             FillDataTlb(va, pa, readable, writable);
-            WriteHost(HostPointer(pa), size, value);
+            WriteHost(cached ? PlainCachedPointer(pa, write: true) : HostPointer(pa), size, value);
             RecordAccess(va, pa, size, value, isWrite: true);
             ObservePlainAccess(pa, size, value, isWrite: true);
             return endSlice ? StoreOutcome.DoneEndSlice : StoreOutcome.Done;
@@ -359,6 +397,30 @@ public sealed unsafe partial class Hart
         RecordAccess(va, pa, size, value, isWrite: true);
         // Device writes may raise interrupts or stop the machine: let the run loop look.
         return StoreOutcome.DoneEndSlice;
+    }
+
+    /// <summary>A misaligned access that crosses a cache line, one byte at a time.</summary>
+    private bool LoadBytes(ulong va, int size, out ulong value)
+    {
+        value = 0;
+        for (int i = 0; i < size; i++)
+        {
+            if (!LoadAccess(va + (ulong)i, 1, out ulong b)) return false;
+            value |= b << (8 * i);
+        }
+        return true;
+    }
+
+    private StoreOutcome StoreBytes(ulong va, int size, ulong value)
+    {
+        var outcome = StoreOutcome.Done;
+        for (int i = 0; i < size; i++)
+        {
+            var part = StoreAccess(va + (ulong)i, 1, value >> (8 * i));
+            if (part == StoreOutcome.Trap) return part;
+            if (part == StoreOutcome.DoneEndSlice) outcome = part;
+        }
+        return outcome;
     }
 
     private static ulong ReadHost(byte* p, int size) => size switch
@@ -516,7 +578,9 @@ public sealed unsafe partial class Hart
             DecodedPagesBuilt++;
             // Stores to this page must now see the slow path, which drops the decoded copy.
             for (int i = 0; i <= (int)_tlbMask; i++)
-                if (_dtlb[i].PhysicalPage == physicalPage) _dtlb[i].WriteTag = InvalidTag;
+                if (_dtlb[i].PhysicalPage == physicalPage) _dtlb[i].WriteTag = _dtlb[i].CachedWriteTag = InvalidTag;
+            // The decoder reads plain code from DRAM: plain lines stored through the cache go there first.
+            if (keySlot == 0) _protection?.DataCache.Flush(physicalPage << Sv39.PageShift, Sv39.PageSize, invalidate: false);
         }
         if (PmpApplies(_privilege) && _pmp.PageRights(pa & PageHighMask, _privilege == Privilege.Machine) is null)
         {

@@ -55,6 +55,8 @@ public sealed unsafe partial class Hart
         _cacheDirty = protection.DataCache.Dirty;
         protection.Bus.TappedChanged += tapped =>
         {
+            // A tap sees every plain access on the bus, so plain data stops being cached (and what is cached goes to DRAM now).
+            if (tapped) protection.DataCache.FlushKey(DataCache.PlainKeySlot);
             _busTapped = tapped;
             FastPathEnabled = _tracer is null && !tapped;
         };

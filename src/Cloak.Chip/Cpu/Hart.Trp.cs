@@ -318,6 +318,7 @@ public sealed unsafe partial class Hart
                 _pendingTrap = new Trap(TrapCause.LoadAccessFault, at);
                 return false;
             }
+            _protection?.DataCache.Flush(pa, (ulong)n, invalidate: false); // plain lines the process stored through the cache
             _bus.Dram.ReadRaw(pa, destination.Slice(done, n));
             done += n;
         }

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Cloak.Chip.Security;
+using Cloak.Chip.Timing;
+using Cloak.Platform;
 
 namespace Cloak.Chip.Memory;
 
@@ -15,28 +17,38 @@ public sealed class CacheStatistics
     /// <summary>Write-backs the encryption unit refused because the line's counters were tampered with.</summary>
     public ulong WriteBacksRefused { get; internal set; }
     public ulong Evictions { get; internal set; }
+    /// <summary>Of the misses, those of plain (unprotected) lines.</summary>
+    public ulong PlainMisses { get; internal set; }
 }
 
 /// <summary>
 /// The on-chip data cache (SPEC 2.2): set associative, 64-byte lines, write-back, write-allocate,
-/// round-robin replacement within a set. It holds the plaintext of protected lines; each line is
-/// tagged with its physical line and the context it was decrypted under (key slot, region id,
-/// instance and line index in the region), and an access under any other context never hits it: the
+/// round-robin replacement within a set. It holds the plaintext of protected lines and, for user
+/// processes under an OS model, plain lines too (a real chip's cache holds both, and the timing model
+/// charges both the same way: docs/cost-model.md). Each line is tagged with its physical line and the
+/// context it was decrypted under (key slot, region id, instance and line index in the region; plain
+/// lines have <see cref="PlainKeySlot"/>), and an access under any other context never hits it: the
 /// other copy is written back and dropped first, and the line is filled again under the new context.
 /// Threat: the OS maps a page of a region at the frame of another page of the same region (a splice
 /// through the page table); tagging by key alone would serve the other page's plaintext unchecked.
 /// For speed each (physical page, page context) pair has a map from line number to cache slot, which
 /// the hart's TLB points at: a hit costs one load and a compare. The maps mirror the tags exactly.
+/// Bookkeeping on a fill or an eviction is by array (the slot's map is kept in its metadata, lines
+/// per DRAM page in an array by page), so a miss costs no dictionary update.
 /// Maps of pages that hold no line are discarded once they outnumber the cache's lines (the hart
 /// drops its TLB first, since it points into them), so host memory stays bounded however many
 /// regions come and go.
 /// </summary>
 internal sealed unsafe partial class DataCache
 {
+    /// <summary>The key slot of plain lines (no key: copied from and to DRAM as they are).</summary>
+    public const int PlainKeySlot = -1;
+
     private struct LineMeta
     {
         public ulong PhysicalLine;
         public LineContext Context;
+        public PageMap? Map;
         public bool Valid;
     }
 
@@ -58,6 +70,8 @@ internal sealed unsafe partial class DataCache
     private readonly LineMeta[] _meta;
     private readonly int[] _nextVictim;
     private readonly Dictionary<PageKey, PageMap> _maps = [];
+    private PageKey _lastKey;
+    private PageMap? _lastMap;
     private readonly int _purgeAt;
 
     /// <summary>A physical page seen through one context: key slot, region, instance, and the line index in the region of the page's first line.</summary>
@@ -66,10 +80,16 @@ internal sealed unsafe partial class DataCache
         public static PageKey Of(ulong physicalLine, in LineContext context) =>
             new(physicalLine >> 6, context.KeySlot, context.RegionId, context.Instance, context.LineIndex - (uint)(physicalLine & 63));
     }
-    private readonly Dictionary<ulong, int> _linesInPage = [];
-    private readonly MemoryEncryptionUnit _meu;
 
-    public DataCache(int bytes, int ways, MemoryEncryptionUnit meu)
+    // Valid lines per DRAM page (index: page - first DRAM page); pages outside DRAM are never cached.
+    private readonly int[] _linesInPage;
+    private readonly ulong _firstPage;
+    private int _cachedLines;
+    private readonly MemoryEncryptionUnit _meu;
+    private readonly Dram _dram;
+    private readonly MemoryHierarchy _timing;
+
+    public DataCache(int bytes, int ways, MemoryEncryptionUnit meu, Dram dram, MemoryHierarchy timing)
     {
         _ways = ways;
         _sets = bytes / 64 / ways;
@@ -79,6 +99,10 @@ internal sealed unsafe partial class DataCache
         _nextVictim = new int[_sets];
         _purgeAt = 2 * _sets * ways + 1024;
         _meu = meu;
+        _dram = dram;
+        _timing = timing;
+        _firstPage = dram.BaseAddress >> 12;
+        _linesInPage = new int[dram.Size >> 12];
         Data = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_data));
         Dirty = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_dirty));
     }
@@ -92,6 +116,9 @@ internal sealed unsafe partial class DataCache
     public int Sets => _sets;
     public int Ways => _ways;
 
+    /// <summary>The context of a plain line: no key, no region; the line index is the physical line's (so a page's lines share one map).</summary>
+    public static LineContext PlainContext(ulong physicalAddress) => new(PlainKeySlot, 0, (uint)(physicalAddress >> 6), false);
+
     /// <summary>Raised before maps are discarded: whoever kept a pointer into one (the hart's TLB) must drop it.</summary>
     public event Action? MapsDiscarding;
 
@@ -100,12 +127,15 @@ internal sealed unsafe partial class DataCache
 
     public PageMap MapFor(PageKey key)
     {
+        if (_lastMap is not null && key == _lastKey) return _lastMap;
         if (!_maps.TryGetValue(key, out var map))
         {
             if (_maps.Count >= _purgeAt) DiscardEmptyMaps();
             map = new PageMap();
             _maps[key] = map;
         }
+        _lastKey = key;
+        _lastMap = map;
         return map;
     }
 
@@ -135,12 +165,23 @@ internal sealed unsafe partial class DataCache
         _nextVictim[set] = (_nextVictim[set] + 1) % _ways;
         if (_meta[victim].Valid) Evict(victim);
 
-        if (!_meu.Fill(line << 6, context, new Span<byte>(Data + victim * 64, 64))) return -1;
-        _meta[victim] = new LineMeta { PhysicalLine = line, Context = context, Valid = true };
+        var data = new Span<byte>(Data + victim * 64, 64);
+        if (context.KeySlot == PlainKeySlot)
+        {
+            Statistics.PlainMisses++;
+            _timing.FillPlain(line);
+            _dram.ReadRaw(line << 6, data);
+        }
+        else if (!_meu.Fill(line << 6, context, data))
+        {
+            return -1;
+        }
+        _meta[victim] = new LineMeta { PhysicalLine = line, Context = context, Map = map, Valid = true };
         Dirty[victim] = 0;
         map[(int)(line & 63)] = victim;
+        _linesInPage[(line >> 6) - _firstPage]++;
+        _cachedLines++;
         map.Lines++;
-        _linesInPage[line >> 6] = _linesInPage.GetValueOrDefault(line >> 6) + 1;
         return victim;
     }
 
@@ -148,31 +189,42 @@ internal sealed unsafe partial class DataCache
     private void Evict(int slot)
     {
         ref var meta = ref _meta[slot];
-        if (Dirty[slot] != 0)
-        {
-            // Refused only when the line's stored counters no longer match the on-chip root (the OS
-            // changed them). The line is dropped unwritten; since the metadata stays inconsistent with
-            // the root, the owner's next access to the line fails authentication: an integrity fault.
-            if (!_meu.WriteBack(meta.PhysicalLine << 6, meta.Context, new ReadOnlySpan<byte>(Data + slot * 64, 64)))
-                Statistics.WriteBacksRefused++;
-            Statistics.WriteBacks++;
-            Dirty[slot] = 0;
-        }
-        var map = _maps[PageKey.Of(meta.PhysicalLine, meta.Context)];
-        map[(int)(meta.PhysicalLine & 63)] = -1;
-        map.Lines--;
-        ulong page = meta.PhysicalLine >> 6;
-        if (--_linesInPage[page] == 0) _linesInPage.Remove(page);
+        if (Dirty[slot] != 0) WriteBack(slot);
+        meta.Map![(int)(meta.PhysicalLine & 63)] = -1;
+        meta.Map.Lines--;
+        _linesInPage[(meta.PhysicalLine >> 6) - _firstPage]--;
+        _cachedLines--;
         meta.Valid = false;
+        meta.Map = null;
         Statistics.Evictions++;
+    }
+
+    private void WriteBack(int slot)
+    {
+        ref var meta = ref _meta[slot];
+        var data = new ReadOnlySpan<byte>(Data + slot * 64, 64);
+        if (meta.Context.KeySlot == PlainKeySlot)
+        {
+            _timing.WriteBackPlain(meta.PhysicalLine);
+            _dram.WriteRaw(meta.PhysicalLine << 6, data);
+        }
+        // Refused only when the line's stored counters no longer match the on-chip root (the OS
+        // changed them). The line is dropped unwritten; since the metadata stays inconsistent with
+        // the root, the owner's next access to the line fails authentication: an integrity fault.
+        else if (!_meu.WriteBack(meta.PhysicalLine << 6, meta.Context, data))
+        {
+            Statistics.WriteBacksRefused++;
+        }
+        Statistics.WriteBacks++;
+        Dirty[slot] = 0;
     }
 
     /// <summary>True if any line of [address, address + length) is cached (cheap check for the coherence hook).</summary>
     public bool Holds(ulong address, ulong length)
     {
-        if (_linesInPage.Count == 0 || length == 0) return false;
+        if (_cachedLines == 0 || length == 0) return false;
         for (ulong page = address >> 12; page <= (address + length - 1) >> 12; page++)
-            if (_linesInPage.ContainsKey(page)) return true;
+            if (page - _firstPage < (ulong)_linesInPage.Length && _linesInPage[page - _firstPage] != 0) return true;
         return false;
     }
 
@@ -184,19 +236,20 @@ internal sealed unsafe partial class DataCache
     {
         if (!Holds(address, length)) return;
         ulong first = address >> 6, last = (address + length - 1) >> 6;
-        for (int slot = 0; slot < _meta.Length; slot++)
+        for (ulong line = first; line <= last; line++)
         {
-            ref var meta = ref _meta[slot];
-            if (!meta.Valid || meta.PhysicalLine < first || meta.PhysicalLine > last) continue;
-            if (invalidate)
+            ulong page = (line >> 6) - _firstPage;
+            if (page >= (ulong)_linesInPage.Length || _linesInPage[page] == 0)
             {
-                Evict(slot);
+                line |= 63; // nothing cached in this page: skip to its last line
+                continue;
             }
-            else if (Dirty[slot] != 0)
+            int set = (int)(line % (ulong)_sets);
+            for (int slot = set * _ways; slot < (set + 1) * _ways; slot++)
             {
-                _meu.WriteBack(meta.PhysicalLine << 6, meta.Context, new ReadOnlySpan<byte>(Data + slot * 64, 64));
-                Statistics.WriteBacks++;
-                Dirty[slot] = 0;
+                if (!_meta[slot].Valid || _meta[slot].PhysicalLine != line) continue;
+                if (invalidate) Evict(slot);
+                else if (Dirty[slot] != 0) WriteBack(slot);
             }
         }
     }
@@ -204,6 +257,7 @@ internal sealed unsafe partial class DataCache
     private void DiscardEmptyMaps()
     {
         MapsDiscarding?.Invoke();
+        _lastMap = null;
         foreach (var (key, map) in _maps)
             if (map.Lines == 0) _maps.Remove(key);
     }
@@ -222,7 +276,7 @@ internal sealed unsafe partial class DataCache
             }
     }
 
-    /// <summary>Writes back and drops every line of a key slot (before the slot takes another key).</summary>
+    /// <summary>Writes back and drops every line of a key slot (before the slot takes another key; <see cref="PlainKeySlot"/>: every plain line).</summary>
     public void FlushKey(int keySlot)
     {
         for (int slot = 0; slot < _meta.Length; slot++)
@@ -233,11 +287,6 @@ internal sealed unsafe partial class DataCache
     public void WriteBackAll()
     {
         for (int slot = 0; slot < _meta.Length; slot++)
-            if (_meta[slot].Valid && Dirty[slot] != 0)
-            {
-                _meu.WriteBack(_meta[slot].PhysicalLine << 6, _meta[slot].Context, new ReadOnlySpan<byte>(Data + slot * 64, 64));
-                Statistics.WriteBacks++;
-                Dirty[slot] = 0;
-            }
+            if (_meta[slot].Valid && Dirty[slot] != 0) WriteBack(slot);
     }
 }

@@ -108,6 +108,9 @@ internal sealed partial class IntegrityTree : IDisposable
     }
 
     public ulong NodeVerifications { get; private set; }
+
+    /// <summary>The top level of a region's tree, without creating anything (the timing model sizes its walk by it).</summary>
+    public int TopLevel(IntegrityRegion region) => _regions.TryGetValue(region, out var state) ? state.Top : 0;
     public ulong NodeUpdates { get; private set; }
 
     /// <summary>The authentic counter of <paramref name="line"/>, or null if the stored counters do not match the root.</summary>

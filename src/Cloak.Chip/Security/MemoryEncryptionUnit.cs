@@ -1,4 +1,5 @@
 using Cloak.Chip.Bus;
+using Cloak.Chip.Timing;
 using Cloak.Crypto;
 using Cloak.Platform;
 
@@ -26,7 +27,17 @@ public sealed class EncryptionStatistics
 /// instance; the key context is the key-table slot it used last), for per-region statistics.
 /// </summary>
 public sealed record RegionTraffic(uint RegionId, uint Instance, int KeyContext, ulong LinesDecrypted, ulong LinesEncrypted,
-    ulong FreshLines, ulong MacChecks, ulong MacWrites, ulong MacFailures, ulong TreeNodes);
+    ulong FreshLines, ulong MacChecks, ulong MacWrites, ulong MacFailures, ulong TreeNodes)
+{
+    /// <summary>Cycles the memory hierarchy's timing model charged for this region's lines, by category (docs/cost-model.md).</summary>
+    public RegionCost Cost { get; init; } = new(0, 0, 0, 0, 0);
+}
+
+/// <summary>Modelled cycles of one region: L2 and DRAM, decryption, encryption, MACs, counters and tree.</summary>
+public sealed record RegionCost(ulong Memory, ulong Decrypt, ulong Encrypt, ulong Mac, ulong Tree)
+{
+    public ulong Total => Memory + Decrypt + Encrypt + Mac + Tree;
+}
 
 /// <summary>
 /// The memory encryption unit in the bus interface (SPEC 2.2-2.3): decrypts every protected line on
@@ -45,10 +56,12 @@ internal sealed class MemoryEncryptionUnit
     private readonly IntegrityTree? _tree;
     private readonly IntegrityMetadataStore _metadata;
     private readonly Func<int, ulong> _keyTag;
+    private readonly MemoryHierarchy _timing;
 
     public MemoryEncryptionUnit(KeyTable keys, BusInterfaceUnit biu, MemoryProtectionMode mode, IntegrityMetadataStore metadata,
-        IntegrityTree? tree, Func<int, ulong> keyTag)
+        IntegrityTree? tree, Func<int, ulong> keyTag, MemoryHierarchy timing)
     {
+        _timing = timing;
         _keys = keys;
         _biu = biu;
         Mode = mode;
@@ -63,14 +76,19 @@ internal sealed class MemoryEncryptionUnit
     /// <summary>Per-region counters (mutable, keyed by region id and instance); null while nobody asked for them (it costs a lookup per line).</summary>
     private Dictionary<(uint RegionId, uint Instance), ulong[]>? _perRegion;
 
-    private const int TrafficDecrypted = 0, TrafficEncrypted = 1, TrafficFresh = 2, TrafficMacChecks = 3, TrafficMacWrites = 4,
-        TrafficMacFailures = 5, TrafficTreeNodes = 6, TrafficKeySlot = 7, TrafficFields = 8;
+    // The timing model's cycles come first (RegionCycles.Memory ... Tree), so it can add to the same array.
+    private const int TrafficDecrypted = RegionCycles.Count, TrafficEncrypted = TrafficDecrypted + 1, TrafficFresh = TrafficDecrypted + 2,
+        TrafficMacChecks = TrafficDecrypted + 3, TrafficMacWrites = TrafficDecrypted + 4, TrafficMacFailures = TrafficDecrypted + 5,
+        TrafficTreeNodes = TrafficDecrypted + 6, TrafficKeySlot = TrafficDecrypted + 7, TrafficFields = TrafficDecrypted + 8;
 
     public void CountPerRegion(bool on) => _perRegion = on ? _perRegion ?? [] : null;
 
     public IReadOnlyList<RegionTraffic> RegionTraffic() => _perRegion is null ? [] :
         [.. _perRegion.Select(r => new RegionTraffic(r.Key.RegionId, r.Key.Instance, (int)r.Value[TrafficKeySlot], r.Value[TrafficDecrypted],
-            r.Value[TrafficEncrypted], r.Value[TrafficFresh], r.Value[TrafficMacChecks], r.Value[TrafficMacWrites], r.Value[TrafficMacFailures], r.Value[TrafficTreeNodes]))];
+            r.Value[TrafficEncrypted], r.Value[TrafficFresh], r.Value[TrafficMacChecks], r.Value[TrafficMacWrites], r.Value[TrafficMacFailures], r.Value[TrafficTreeNodes])
+        {
+            Cost = new RegionCost(r.Value[RegionCycles.Memory], r.Value[RegionCycles.Decrypt], r.Value[RegionCycles.Encrypt], r.Value[RegionCycles.Mac], r.Value[RegionCycles.Tree]),
+        })];
 
     private ulong[]? Traffic(in LineContext line)
     {
@@ -94,6 +112,7 @@ internal sealed class MemoryEncryptionUnit
         Span<byte> ciphertext = stackalloc byte[64];
         ulong counter = 0;
         var traffic = Traffic(line);
+        _timing.FillProtected(address >> 6, line, traffic);
         if (Mode == MemoryProtectionMode.Authenticated)
         {
             var region = new IntegrityRegion(_keyTag(line.KeySlot), line.RegionId, line.Instance);
@@ -151,6 +170,7 @@ internal sealed class MemoryEncryptionUnit
         Span<byte> ciphertext = stackalloc byte[64];
         Span<byte> plaintext = stackalloc byte[64];
         var traffic = Traffic(line);
+        _timing.ConvertImageLine(line, traffic);
         _biu.ReadLine(address, ciphertext, line.KeySlot);
         if (imageMac is { } expected)
         {
@@ -193,6 +213,7 @@ internal sealed class MemoryEncryptionUnit
         ulong counter = 0;
         IntegrityRegion region = default;
         var traffic = Traffic(line);
+        _timing.WriteBackProtected(address >> 6, line, traffic);
         if (Mode == MemoryProtectionMode.Authenticated)
         {
             region = new IntegrityRegion(_keyTag(line.KeySlot), line.RegionId, line.Instance);

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Cloak.Chip.Bus;
 using Cloak.Chip.Memory;
+using Cloak.Chip.Timing;
 using Cloak.Isa;
 using Cloak.Platform;
 
@@ -34,8 +35,11 @@ internal sealed partial class ProtectionUnit : IDisposable
         Metadata = new IntegrityMetadataStore();
         Tree = options.Mode == MemoryProtectionMode.Authenticated ? new IntegrityTree(Metadata, treeKey, options.IntegrityNodeCache, options.IntegrityRoots) : null;
         CryptographicOperations.ZeroMemory(treeKey);
-        Encryption = new MemoryEncryptionUnit(Keys, Bus, options.Mode, Metadata, Tree, KeyTag);
-        DataCache = new DataCache(options.DataCacheBytes, options.DataCacheWays, Encryption);
+        var tree = Tree;
+        Timing = new MemoryHierarchy(options.Timing, options.Latency, options.Mode,
+            tree is null ? null : line => tree.TopLevel(new IntegrityRegion(KeyTag(line.KeySlot), line.RegionId, line.Instance)));
+        Encryption = new MemoryEncryptionUnit(Keys, Bus, options.Mode, Metadata, Tree, KeyTag, Timing);
+        DataCache = new DataCache(options.DataCacheBytes, options.DataCacheWays, Encryption, dram, Timing);
         Contexts = new ContextRegistry(options.ProtectedContexts);
         Keys.Evicting = slot =>
         {
@@ -52,23 +56,19 @@ internal sealed partial class ProtectionUnit : IDisposable
     public IntegrityMetadataStore Metadata { get; }
     public IntegrityTree? Tree { get; }
     public MemoryEncryptionUnit Encryption { get; }
+    public MemoryHierarchy Timing { get; }
     public DataCache DataCache { get; }
     public ContextRegistry Contexts { get; }
     public ProtectionStatistics Statistics { get; } = new();
 
-    /// <summary>Cycles the protection hardware has added so far under its latency model (<see cref="CryptoLatency"/>).</summary>
-    public ulong StallCycles
-    {
-        get
-        {
-            var latency = Options.Latency;
-            var e = Encryption.Statistics;
-            ulong treeNodes = Tree is null ? 0 : Tree.NodeVerifications + Tree.NodeUpdates;
-            return e.LinesDecrypted * latency.DecryptLineCycles + e.LinesEncrypted * latency.EncryptLineCycles +
-                   (e.MacChecks + e.MacWrites) * latency.MacCycles + treeNodes * latency.TreeNodeCycles +
-                   (Statistics.ContextSaves + Statistics.ContextRestores) * latency.ContextCycles;
-        }
-    }
+    /// <summary>
+    /// Cycles the memory hierarchy and the protection hardware have added so far: the timing model's
+    /// (L2, DRAM, bus, cryptography, counters: <see cref="MemoryHierarchy"/>) and sealing or opening
+    /// contexts (<see cref="CryptoLatency.ContextCycles"/> each).
+    /// </summary>
+    public ulong StallCycles => Timing.Total + ContextCycles;
+
+    public ulong ContextCycles => (Statistics.ContextSaves + Statistics.ContextRestores) * Options.Latency.ContextCycles;
 
     /// <summary>Raised before a key slot takes another key (the hart drops decoded code and I-cache lines of it).</summary>
     public event Action<int>? KeyEvicted;

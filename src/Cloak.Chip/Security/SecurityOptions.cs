@@ -1,3 +1,5 @@
+using Cloak.Chip.Timing;
+
 namespace Cloak.Chip.Security;
 
 /// <summary>How the memory encryption unit protects lines that leave the chip (SPEC 2.2, 2.5).</summary>
@@ -45,6 +47,9 @@ public sealed record SecurityOptions
     /// <summary>Cycles the protection hardware adds to the hart's cycle count (the timing model).</summary>
     public CryptoLatency Latency { get; init; } = new();
 
+    /// <summary>The memory hierarchy's timing (L2, DRAM, bus, counter cache) and the protection scheme it models (docs/cost-model.md).</summary>
+    public MemoryTiming Timing { get; init; } = new();
+
     public void Validate()
     {
         static bool PowerOfTwo(int v) => v > 0 && (v & (v - 1)) == 0;
@@ -61,6 +66,7 @@ public sealed record SecurityOptions
             if (!PowerOfTwo(bytes) || bytes < 64 * ways || bytes > 64 << 20)
                 throw new ArgumentOutOfRangeException(bytesName, bytes, $"{name} size must be a power of two of at least 64 x ways bytes and at most 64 MiB");
         }
+        Timing.Validate();
         if (IntegrityRoots is < 4 or > 65536) throw new ArgumentOutOfRangeException(nameof(IntegrityRoots), IntegrityRoots, "integrity roots must be 4-65536");
         if (IntegrityNodeCache is < 256 or > 1 << 24) throw new ArgumentOutOfRangeException(nameof(IntegrityNodeCache), IntegrityNodeCache, "integrity node cache must be 256-16M nodes");
     }

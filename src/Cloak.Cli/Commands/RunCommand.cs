@@ -2,6 +2,7 @@ using System.CommandLine;
 using Cloak.BareMetal;
 using Cloak.Chip.Cpu;
 using Cloak.Chip.Security;
+using Cloak.Chip.Timing;
 using Cloak.Elf;
 using Cloak.Experiments;
 using Cloak.Kernel;
@@ -48,12 +49,19 @@ internal static class RunCommand
         var latency = new Option<string>("--crypto-latency") { Description = "Cycles the protection hardware adds: decrypt,encrypt,mac,node,context (per line decrypted, line encrypted, MAC, counter-tree node, sealed context).", DefaultValueFactory = _ => new CryptoLatency().ToString(), HelpName = "D,E,M,N,C" };
         var engine = new Option<string?>("--engine") { Description = "How the hart executes: 'translate' (hot blocks compiled to host code; traced runs are interpreted) or 'interp' (every instruction interpreted, the reference). Default: the CLOAK_ENGINE environment variable, else translate.", HelpName = "ENGINE" };
         engine.AcceptOnlyFromAmong("translate", "interp");
+        var scheme = new Option<string>("--protection-scheme")
+        {
+            Description = "What the timing model charges protected lines for: xts (decrypt after the data arrives, TME-MK/SEV-like) or ctr (counter mode with a counter cache, SGX-MEE-like); see docs/cost-model.md.",
+            DefaultValueFactory = _ => "xts",
+            HelpName = "xts|ctr",
+        };
+        scheme.AcceptOnlyFromAmong("xts", "ctr");
         ramSize.Aliases.Add("--dram");
 
         var command = new Command("run", "Run RISC-V programs: one bare-metal program (semihosting/HTIF), or user processes (linked with libcloak) under the OS model; exit with the program's exit code.")
         {
             programs, trace, maxInstructions, ramSize, ramBase, misaligned, tlbEntries, hostFiles, cmdline, quantum, seed, swap, outputDir,
-            chip, auth, dcache, icache, ways, earEntries, latency, engine,
+            chip, auth, dcache, icache, ways, earEntries, latency, engine, scheme,
         };
         foreach (var option in instruments.All) command.Options.Add(option);
         var attack = new Option<string[]>("--attack")
@@ -103,6 +111,7 @@ internal static class RunCommand
                 CacheWays = GivenValue(parse, ways),
                 EarEntries = GivenValue(parse, earEntries),
                 Latency = Given(parse, latency) is { } l ? ParseLatency(l) : null,
+                Scheme = Given(parse, scheme) is { } ps ? MemoryTiming.ParseScheme(ps) : null,
                 TlbEntries = GivenValue(parse, tlbEntries),
                 TrapMisaligned = Given(parse, misaligned) is { } m ? m == "trap" : null,
                 RamBytes = Given(parse, ramSize) is { } r ? Numbers.ParseSize(r, "--ram-size") : null,
@@ -187,6 +196,7 @@ internal static class RunCommand
                 InstructionCacheWays = spec.CacheWays ?? defaults.InstructionCacheWays,
                 EarEntries = spec.EarEntries ?? defaults.EarEntries,
                 Latency = spec.Latency ?? defaults.Latency,
+                Timing = defaults.Timing with { Scheme = spec.Scheme ?? defaults.Timing.Scheme },
             };
             string? chipKey = spec.ChipKey ?? (File.Exists("chip.key") ? "chip.key" : null);
             if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cloak.Chip.Security;
+using Cloak.Chip.Timing;
 
 namespace Cloak.Experiments;
 
@@ -24,6 +25,8 @@ public sealed record ExperimentSpec
     public int? CacheWays { get; init; }
     public int? EarEntries { get; init; }
     public CryptoLatency? Latency { get; init; }
+    /// <summary>The protection scheme the timing model charges for (docs/cost-model.md).</summary>
+    public ProtectionScheme? Scheme { get; init; }
     public int? TlbEntries { get; init; }
     public bool? TrapMisaligned { get; init; }
 
@@ -60,6 +63,7 @@ public sealed record ExperimentSpec
         CacheWays = over.CacheWays ?? CacheWays,
         EarEntries = over.EarEntries ?? EarEntries,
         Latency = over.Latency ?? Latency,
+        Scheme = over.Scheme ?? Scheme,
         TlbEntries = over.TlbEntries ?? TlbEntries,
         TrapMisaligned = over.TrapMisaligned ?? TrapMisaligned,
         RamBytes = over.RamBytes ?? RamBytes,

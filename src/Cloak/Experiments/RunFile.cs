@@ -1,5 +1,6 @@
 using Cloak.Chip.Security;
 using Tomlyn;
+using Cloak.Chip.Timing;
 using Tomlyn.Parsing;
 using Tomlyn.Syntax;
 
@@ -158,7 +159,7 @@ public static class RunFile
 
         public ExperimentSpec Chip(TableSyntaxBase table, ExperimentSpec spec)
         {
-            foreach (var (key, line, kv) in Items(table, "chip", "key", "memory", "dcache", "icache", "cache_ways", "ear_entries", "latency", "tlb_entries", "misaligned"))
+            foreach (var (key, line, kv) in Items(table, "chip", "key", "memory", "dcache", "icache", "cache_ways", "ear_entries", "latency", "tlb_entries", "misaligned", "protection_scheme"))
             {
                 spec = key switch
                 {
@@ -168,6 +169,12 @@ public static class RunFile
                         "confidentiality" => spec with { Authenticated = false },
                         "authenticated" => spec with { Authenticated = true },
                         var other => throw Error(line, "chip", key, $"'{other}': choose confidentiality or authenticated"),
+                    },
+                    "protection_scheme" => String(kv, "chip") switch
+                    {
+                        "xts" => spec with { Scheme = ProtectionScheme.Xts },
+                        "ctr" => spec with { Scheme = ProtectionScheme.Ctr },
+                        var other => throw Error(line, "chip", key, $"'{other}': choose xts or ctr"),
                     },
                     "dcache" => spec with { DataCacheBytes = Size(kv, "chip") },
                     "icache" => spec with { InstructionCacheBytes = Size(kv, "chip") },

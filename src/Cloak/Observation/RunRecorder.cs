@@ -64,6 +64,7 @@ public sealed class RunRecorder
             Mode = "os",
             Configuration = configuration,
             Latency = machine.Processor.Options.Security.Latency,
+            Timing = machine.Processor.Options.Security.Timing,
         });
         machine.Kernel.AttachObserver(new KernelTap(recorder));
         machine.Processor.Observer = new ChipTap(recorder);
@@ -79,6 +80,7 @@ public sealed class RunRecorder
             Mode = "bare-metal",
             Configuration = configuration,
             Latency = machine.Processor.Options.Security.Latency,
+            Timing = machine.Processor.Options.Security.Timing,
         });
         machine.Processor.Observer = new ChipTap(recorder);
         recorder._clock.Start();

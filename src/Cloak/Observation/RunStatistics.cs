@@ -1,27 +1,23 @@
 using Cloak.Chip;
 using Cloak.Chip.Security;
+using Cloak.Chip.Timing;
 using Cloak.Isa;
 
 namespace Cloak.Observation;
 
 /// <summary>
-/// Where simulated cycles went, by the latency model's categories (<see cref="CryptoLatency"/>):
-/// <see cref="Core"/> one per instruction retired, the protection hardware's operations, and
-/// <see cref="Other"/> (waiting in wfi, idle time). <see cref="Cache"/> is what cache hits and misses
-/// cost; today's model charges them nothing (plain and protected alike), so it is 0.
+/// Where simulated cycles went, by the timing model's categories (docs/cost-model.md): <see cref="Core"/>
+/// one per instruction retired; <see cref="Cache"/> L1 misses served by the L2 or DRAM and the bus
+/// (plain and protected lines alike); the protection scheme's decryption, encryption, MACs, counters
+/// and tree; sealing contexts; and <see cref="Other"/> (waiting in wfi, idle time).
 /// </summary>
 public sealed record CycleBreakdown(ulong Total, ulong Core, ulong Cache, ulong Decrypt, ulong Encrypt, ulong Mac, ulong Tree, ulong Context)
 {
     public ulong Other => Total - Math.Min(Total, Core + Cache + Decrypt + Encrypt + Mac + Tree + Context);
 
     /// <summary>The breakdown of <paramref name="cycles"/> cycles during which <paramref name="c"/> happened.</summary>
-    public static CycleBreakdown From(ulong cycles, in ChipCounters c, CryptoLatency latency) => new(
-        cycles, c.Instructions, 0,
-        c.LinesDecrypted * latency.DecryptLineCycles,
-        c.LinesEncrypted * latency.EncryptLineCycles,
-        (c.MacChecks + c.MacWrites) * latency.MacCycles,
-        c.TreeNodes * latency.TreeNodeCycles,
-        (c.ContextSeals + c.ContextUnseals) * latency.ContextCycles);
+    public static CycleBreakdown From(ulong cycles, in ChipCounters c) => new(
+        cycles, c.Instructions, c.MemoryCycles, c.DecryptCycles, c.EncryptCycles, c.MacCycles, c.TreeCycles, c.ContextCycles);
 }
 
 /// <summary>One process's share of a run.</summary>
@@ -80,17 +76,8 @@ public sealed class RegionStats
     public SortedSet<int> Processes { get; } = [];
     public RegionTraffic? Traffic { get; internal set; }
 
-    /// <summary>The protection hardware's cycles this region's traffic cost under the latency model.</summary>
-    public CycleBreakdown CyclesFor(CryptoLatency latency)
-    {
-        var t = Traffic;
-        if (t is null) return new CycleBreakdown(0, 0, 0, 0, 0, 0, 0, 0);
-        var c = CycleBreakdown.From(0, new ChipCounters
-        {
-            LinesDecrypted = t.LinesDecrypted, LinesEncrypted = t.LinesEncrypted, MacChecks = t.MacChecks, MacWrites = t.MacWrites, TreeNodes = t.TreeNodes,
-        }, latency);
-        return c with { Total = c.Decrypt + c.Encrypt + c.Mac + c.Tree };
-    }
+    /// <summary>The cycles the timing model charged for this region's lines (L2 and DRAM, cryptography, counters).</summary>
+    public RegionCost Cost => Traffic?.Cost ?? new RegionCost(0, 0, 0, 0, 0);
 }
 
 /// <summary>How a run ended, as every report states it.</summary>
@@ -115,6 +102,8 @@ public sealed class RunStatistics
     /// <summary>Every option of the machine, by name (nested objects for option groups).</summary>
     public required IReadOnlyDictionary<string, object?> Configuration { get; init; }
     public required CryptoLatency Latency { get; init; }
+    /// <summary>The memory hierarchy's timing and protection scheme the run was modelled with.</summary>
+    public MemoryTiming Timing { get; init; } = new();
     public RunConclusion? Conclusion { get; internal set; }
     public ChipCounters Chip { get; internal set; }
     public ulong Cycles { get; internal set; }
@@ -132,7 +121,7 @@ public sealed class RunStatistics
     public SortedDictionary<int, ProcessStats> Processes { get; } = [];
     public SortedDictionary<(uint RegionId, uint Instance), RegionStats> Regions { get; } = [];
 
-    public CycleBreakdown CycleBreakdown => CycleBreakdown.From(Cycles, Chip, Latency);
+    public CycleBreakdown CycleBreakdown => CycleBreakdown.From(Cycles, Chip);
 
     /// <summary>Millions of instructions per host second, or null for a run too short for the figure to mean anything (under 1 M instructions or 20 ms: start-up dominates).</summary>
     public double? Mips => Conclusion is { HostTime.TotalSeconds: >= 0.02 } c && Instructions >= 1_000_000 ? Instructions / c.HostTime.TotalSeconds / 1e6 : null;

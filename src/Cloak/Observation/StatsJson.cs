@@ -63,7 +63,7 @@ public static class StatsJson
             if (p.KillReason is null) w.WriteNull("kill_reason");
             else w.WriteString("kill_reason", p.KillReason);
             w.WriteNumber("instructions", p.Chip.Instructions);
-            WriteCycles(w, CycleBreakdown.From(p.Cycles, p.Chip, s.Latency));
+            WriteCycles(w, CycleBreakdown.From(p.Cycles, p.Chip));
             WriteChip(w, p.Chip);
             w.WriteStartObject("ear");
             w.WriteNumber("lookups", p.Chip.EarLookups);
@@ -115,9 +115,10 @@ public static class StatsJson
             w.WriteNumber("mac_writes", t?.MacWrites ?? 0);
             w.WriteNumber("mac_failures", t?.MacFailures ?? 0);
             w.WriteNumber("tree_nodes", t?.TreeNodes ?? 0);
-            var cycles = r.CyclesFor(s.Latency);
+            var cycles = r.Cost;
             w.WriteStartObject("protection_cycles");
             w.WriteNumber("total", cycles.Total);
+            w.WriteNumber("memory", cycles.Memory);
             w.WriteNumber("decrypt", cycles.Decrypt);
             w.WriteNumber("encrypt", cycles.Encrypt);
             w.WriteNumber("mac", cycles.Mac);
@@ -151,6 +152,10 @@ public static class StatsJson
         w.WriteNumber("data_misses", c.DataCacheMisses);
         w.WriteNumber("data_write_backs", c.DataCacheWriteBacks);
         w.WriteNumber("instruction_misses", c.InstructionCacheMisses);
+        w.WriteNumber("l2_hits", c.L2Hits);
+        w.WriteNumber("l2_misses", c.L2Misses);
+        w.WriteNumber("counter_cache_hits", c.CounterCacheHits);
+        w.WriteNumber("counter_cache_misses", c.CounterCacheMisses);
         w.WriteEndObject();
         w.WriteStartObject("crypto");
         w.WriteNumber("lines_decrypted", c.LinesDecrypted);

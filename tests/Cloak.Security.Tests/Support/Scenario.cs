@@ -26,6 +26,7 @@ internal sealed record ScenarioOptions
 
     /// <summary>Verified integrity-tree nodes the chip keeps (authenticated mode).</summary>
     public int IntegrityNodeCache { get; init; } = 4096;
+    public Cloak.Chip.Timing.ProtectionScheme Scheme { get; init; } = Cloak.Chip.Timing.ProtectionScheme.Xts;
 
     /// <summary>Integrity roots the chip holds (authenticated mode).</summary>
     public int IntegrityRoots { get; init; } = 1024;
@@ -80,6 +81,7 @@ internal sealed class Scenario
                 DataCacheBytes = Options.DataCacheBytes,
                 DataCacheWays = Options.DataCacheWays,
                 IntegrityNodeCache = Options.IntegrityNodeCache,
+                Timing = new Cloak.Chip.Timing.MemoryTiming { Scheme = Options.Scheme },
                 IntegrityRoots = Options.IntegrityRoots,
             },
             Kernel = new KernelOptions

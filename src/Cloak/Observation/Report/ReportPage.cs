@@ -317,7 +317,7 @@ internal sealed class ReportPage(HtmlReport report, RunStatistics s, IReadOnlyLi
 
         _h.Append("<h3>Where the cycles went</h3><p class=\"note\">Simulated cycles by the latency model's categories: one per instruction (core), and what the protection hardware added (decrypt, encrypt, MAC, counter tree, sealing contexts); other is waiting and idle time.</p>");
         var bars = s.Mode == "os" && s.Processes.Count > 0
-            ? s.Processes.Values.Select(p => CycleBar($"{p.Name} {p.Pid}", CycleBreakdown.From(p.Cycles, p.Chip, s.Latency))).ToList()
+            ? s.Processes.Values.Select(p => CycleBar($"{p.Name} {p.Pid}", CycleBreakdown.From(p.Cycles, p.Chip))).ToList()
             : [CycleBar("the program", s.CycleBreakdown)];
         _h.Append("<div class=\"scroll\">").Append(Charts.StackedBars("cycles", "cycles per process by category", bars, "cycles")).Append("</div>");
 
@@ -365,6 +365,7 @@ internal sealed class ReportPage(HtmlReport report, RunStatistics s, IReadOnlyLi
         foreach (var (key, value) in Flatten("", s.Configuration))
             _h.Append(C, $"<tr><td class=\"mono\">{E(key)}</td><td class=\"mono\">{E(value)}</td></tr>");
         _h.Append(C, $"<tr><td class=\"mono\">latency</td><td class=\"mono\">{E(s.Latency.ToString())} (decrypt, encrypt, MAC, tree node, context: cycles)</td></tr>");
+        _h.Append(C, $"<tr><td class=\"mono\">memory timing</td><td class=\"mono\">{E(s.Timing.ToString())}</td></tr>");
         _h.Append("</tbody></table></section>");
     }
 

@@ -191,7 +191,10 @@ internal static class RunCommand
             if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))
                 throw new CliError(ExitCodes.Usage, "sealed programs need the chip's private key: --chip FILE (create one with cloak keygen)");
             return OsRun.Execute(new OsRunRequest(programsLoaded, [.. spec.Processes.Select(p => p.Arguments)], [.. spec.Processes.Select(p => p.Name)],
-                hart, ram, kernel, security, chipKey, spec.OutputDir, request, spec.Trace, spec.Attacks, spec.Secret, reportRequest, adversaries.Load(parse)));
+                hart, ram, kernel, security, chipKey, spec.OutputDir, request, spec.Trace, spec.Attacks, spec.Secret, reportRequest, adversaries.Load(parse))
+            {
+                GdbPort = gdbPort,
+            });
         }
         var only = spec.Processes[0];
         RejectMislinkedUserProgram(only.File, programsLoaded[0].Elf!);

@@ -49,4 +49,6 @@ public enum TrpStatus : long
     ContextTableFull = 10,
     /// <summary>The process is already in encrypted execution mode.</summary>
     AlreadyProtected = 11,
+    /// <summary>Authenticated mode: every on-chip integrity root is held by a region some live context maps.</summary>
+    RegionTableFull = 12,
 }

@@ -27,6 +27,7 @@
 #define CLOAK_TRP_BAD_SIGNATURE      9
 #define CLOAK_TRP_CONTEXT_TABLE_FULL 10
 #define CLOAK_TRP_ALREADY_PROTECTED  11
+#define CLOAK_TRP_REGION_TABLE_FULL  12
 
 /* Region kinds and permissions of an EAR entry. */
 #define CLOAK_REGION_PRIVATE      0

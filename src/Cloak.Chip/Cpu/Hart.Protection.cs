@@ -58,6 +58,7 @@ public sealed unsafe partial class Hart
             _busTapped = tapped;
             FastPathEnabled = _tracer is null && !tapped;
         };
+        protection.DataCache.MapsDiscarding += FlushDataTlb;
         protection.KeyEvicted += slot =>
         {
             _icache.Invalidate((_, key) => key == slot);

@@ -118,8 +118,7 @@ public sealed unsafe partial class Hart
             Start = start, Length = length, KeySlot = slot, Kind = kind, RegionId = _protection.NewRegionId(),
             Permissions = RegionPermissions.Read | RegionPermissions.Write, FreshIsZero = true,
         }, out int index);
-        if (status != TrpStatus.Ok) _protection.Keys.Release(slot);
-        else ReportEar(_protectedState.Ear[index], added: true);
+        status = TakeRoot(status, index, slot);
         FlushTlb();
         return status;
     }
@@ -145,8 +144,7 @@ public sealed unsafe partial class Hart
                 RegionId = BinaryPrimitives.ReadUInt32LittleEndian(d[16..]), Kind = kind, Permissions = permissions,
                 FreshIsZero = (d[22] & 1) != 0, KeySlot = slot,
             }, out int index);
-            if (status != TrpStatus.Ok) _protection.Keys.Release(slot);
-            else ReportEar(_protectedState.Ear[index], added: true);
+            status = TakeRoot(status, index, slot);
             FlushTlb();
             return status;
         }
@@ -156,12 +154,31 @@ public sealed unsafe partial class Hart
         }
     }
 
+    /// <summary>
+    /// After an EAR entry was added (<paramref name="status"/> Ok): the region's integrity root in
+    /// authenticated mode, else the entry is taken back. Either way the key slot's reference goes if
+    /// the entry does not stay.
+    /// </summary>
+    private TrpStatus TakeRoot(TrpStatus status, int index, int slot)
+    {
+        var ear = _protectedState!.Ear;
+        if (status == TrpStatus.Ok && !_protection!.OpenRegion(_protectedState.ContextId, slot, ear[index].RegionId, ear[index].Instance))
+        {
+            ear.Clear(index);
+            status = TrpStatus.RegionTableFull;
+        }
+        if (status != TrpStatus.Ok) _protection!.Keys.Release(slot);
+        else ReportEar(ear[index], added: true);
+        return status;
+    }
+
     private TrpStatus? EarClear(ulong start)
     {
         var ear = _protectedState!.Ear;
         int index = ear.IndexStartingAt(start);
         if (index < 0) return TrpStatus.NoSuchRegion;
         int slot = ear[index].KeySlot;
+        _protection!.CloseRegion(_protectedState.ContextId, slot, ear[index].RegionId, ear[index].Instance);
         ReportEar(ear[index], added: false);
         ear.Clear(index);
         bool stillUsed = false;

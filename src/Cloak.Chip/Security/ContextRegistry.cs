@@ -1,3 +1,5 @@
+using Cloak.Platform;
+
 namespace Cloak.Chip.Security;
 
 /// <summary>
@@ -14,6 +16,8 @@ internal sealed class ContextRegistry(int capacity)
         public ulong Satp { get; } = satp;
         public byte[] ProgramIdentity { get; } = programIdentity;
         public ulong Version { get; set; }
+        /// <summary>Authenticated mode: the regions its EAR entries name (one per entry), whose integrity roots it holds.</summary>
+        public List<IntegrityRegion> Regions { get; } = [];
     }
 
     private readonly Dictionary<uint, Entry> _entries = [];

@@ -56,6 +56,8 @@ public sealed record ScenarioOptions
     /// <summary>More adversaries to attach after the attack's own (passive observers in tests, say).</summary>
     public IReadOnlyList<Adversary> Observers { get; init; } = [];
     public int Seed { get; init; } = 1;
+    /// <summary>Instructions (all processes together) after which the run stops: a bound for adversaries that make processes spin.</summary>
+    public long MaxInstructions { get; init; } = 2_000_000_000;
     /// <summary>Called with the machine once it is built, before any process starts: where the host attaches its instruments.</summary>
     public Action<OsMachine, OsMachineOptions>? Instrument { get; init; }
     /// <summary>Stops the run between scheduling turns (Ctrl-C); the verdict is then <see cref="Verdict.Failed"/> with the reason.</summary>
@@ -124,7 +126,7 @@ public static class ShareScenario
             {
                 Quantum = 20_000,
                 Seed = options.Seed,
-                MaxInstructions = 2_000_000_000,
+                MaxInstructions = options.MaxInstructions,
                 OutputFor = (pid, name) =>
                 {
                     var text = outputs[pid] = new StringBuilder();

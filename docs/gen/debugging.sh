@@ -20,7 +20,7 @@ session() {   # session TITLE SYMBOLS PROGRAM GDB-COMMANDS...
   echo "\$ gdb-multiarch -batch -nx -ex 'set architecture riscv:rv64' -ex 'file ${symbols#$root/}' -ex 'target remote :1234' \\"
   for c in "$@"; do echo "      -ex '$c' \\"; done | sed '$ s/ \\$//'
   gdb-multiarch -batch -nx -ex 'set architecture riscv:rv64' -ex "file $symbols" -ex "target remote 127.0.0.1:$port" "${args[@]}" 2>&1 \
-    | grep -v '^The target architecture is set' | sed "s|$root/||g"
+    | grep -v '^The target architecture is set' | sed -e "s|$root/||g" -e "s| tests/user/debuggee.c| guest/tests/user/debuggee.c|"
   wait "$pid" || true
   echo "--- cloak's stdout and stderr:"; cat cloak.out; sed "s/127.0.0.1:$port/127.0.0.1:1234/" cloak.err
   echo '```'; echo

@@ -77,6 +77,34 @@ public sealed class ProtectedMemoryInspector(Processor processor)
     /// <summary>The EAR entries of the process whose saved context is <paramref name="context"/> (none for a plain process).</summary>
     public ContextInspection Regions(UserContext context) => Inspect(context, []);
 
+    /// <summary>
+    /// The registers (x1-x31 into <paramref name="registers"/>, 32 long) and pc of the process whose
+    /// saved context is <paramref name="context"/>, as it will resume (a completed system call's result
+    /// in a0, the pc past its ecall). For a plain context, what the OS keeps. Threat: this shows a
+    /// protected program's registers; the host's debugger asks only for an image sealed as debuggable
+    /// (its header flag, part of its identity), never for any other.
+    /// </summary>
+    public ContextRefusal Registers(UserContext context, Span<ulong> registers, out ulong pc)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(registers.Length, 32);
+        registers[0] = 0;
+        if (context.SealedState is not { } blob || processor.Protection is not { } protection)
+        {
+            for (int r = 1; r < 32; r++) registers[r] = context[r];
+            pc = context.Pc;
+            return ContextRefusal.None;
+        }
+        var refusal = protection.OpenForInspection(blob, context.Satp, out _, out var entries, registers, out pc, out bool atEcall);
+        foreach (var e in entries) e.Dispose();
+        if (refusal != ContextRefusal.None) return refusal;
+        if (atEcall && context.SyscallCompleted)
+        {
+            registers[10] = context.SyscallResult;
+            pc += 4;
+        }
+        return ContextRefusal.None;
+    }
+
     /// <summary>Inspects the given virtual ranges (each rounded out to whole lines, at most <see cref="MaxLength"/> bytes).</summary>
     public ContextInspection Inspect(UserContext context, IReadOnlyList<(ulong Start, ulong Length)> ranges)
     {

@@ -35,8 +35,20 @@ internal sealed partial class ProtectionUnit
     /// Nothing changes on chip: no key-table slot, no counter, no version. Threat: this is a host
     /// power (the OS holds the sealed blob but never this unit), see docs/threat-model.md, "The inspector".
     /// </summary>
-    public ContextRefusal OpenForInspection(ReadOnlySpan<byte> blob, ulong satp, out uint contextId, out List<OpenedEntry> entries)
+    public ContextRefusal OpenForInspection(ReadOnlySpan<byte> blob, ulong satp, out uint contextId, out List<OpenedEntry> entries) =>
+        OpenForInspection(blob, satp, out contextId, out entries, [], out _, out _);
+
+    /// <summary>
+    /// The same, and the registers and pc come out too (x1-x31 into <paramref name="registers"/>, at
+    /// least 32 long, or nowhere when it is empty): for the host's debugger on a process sealed as
+    /// debuggable, which the host checks before asking (docs/debugging.md). <paramref name="atEcall"/>:
+    /// the context was sealed at an ecall.
+    /// </summary>
+    public ContextRefusal OpenForInspection(ReadOnlySpan<byte> blob, ulong satp, out uint contextId, out List<OpenedEntry> entries,
+        Span<ulong> registers, out ulong pc, out bool atEcall)
     {
+        pc = 0;
+        atEcall = false;
         entries = [];
         contextId = 0;
         if (blob.Length < ContextHeaderSize + ContextNonceSize + 268 + ContextTagSize) return ContextRefusal.Tampered;
@@ -60,6 +72,12 @@ internal sealed partial class ProtectionUnit
             catch (AuthenticationTagMismatchException)
             {
                 return ContextRefusal.Tampered;
+            }
+            if (registers.Length >= 32)
+            {
+                for (int r = 1; r < 32; r++) registers[r] = BinaryPrimitives.ReadUInt64LittleEndian(plain.AsSpan(r * 8));
+                pc = BinaryPrimitives.ReadUInt64LittleEndian(plain);
+                atEcall = plain[256] != 0;
             }
             int count = BinaryPrimitives.ReadInt32LittleEndian(plain.AsSpan(264));
             for (int i = 0, at = 268; i < count; i++, at += EarRecordSize)

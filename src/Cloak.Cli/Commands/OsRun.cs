@@ -1,6 +1,7 @@
 using Cloak.Chip.Cpu;
 using Cloak.Chip.Security;
 using Cloak.Cli.Terminal;
+using Cloak.Debugging;
 using Cloak.Elf;
 using Cloak.Experiments;
 using Cloak.Kernel;
@@ -16,7 +17,11 @@ internal sealed record OsRunRequest(
     IReadOnlyList<ProgramFile> Programs, IReadOnlyList<IReadOnlyList<string>> Arguments, IReadOnlyList<string?> Names,
     HartOptions Hart, ulong RamSize, KernelOptions Kernel, SecurityOptions Security, string? ChipKey, string? OutputDir,
     InstrumentRequest Instruments, string? TracePath, IReadOnlyList<AttackSpec> Attacks, string? Secret, ReportRequest Report,
-    IReadOnlyList<Kernel.Adversaries.Adversary> Adversaries);
+    IReadOnlyList<Kernel.Adversaries.Adversary> Adversaries)
+{
+    /// <summary>--gdb PORT: wait for gdb before the first instruction.</summary>
+    public int? GdbPort { get; init; }
+}
 
 /// <summary><c>cloak run a.elf b.elf ...</c>: user processes on the OS model, output kept apart per process, attacked if asked.</summary>
 internal static class OsRun
@@ -74,6 +79,9 @@ internal static class OsRun
 
         OsMachineOptions options;
         AttackSession? attacks = null;
+        // The debugger knows each sealed program's flags and encrypted regions (what it may show of it).
+        using var debugger = run.GdbPort is null ? null : new OsDebugger(
+            programs.Select((p, i) => (p.Sealed, Name: names[i])).Where(x => x.Sealed is not null).DistinctBy(x => x.Name).ToDictionary(x => x.Name, x => x.Sealed!));
         try
         {
             options = new OsMachineOptions
@@ -82,6 +90,7 @@ internal static class OsRun
                 Hart = hart,
                 Identity = identity,
                 Security = security,
+                WrapPort = debugger is null ? null : debugger.Wrap,
                 Kernel = kernel with
                 {
                     OutputFor = OutputFor,
@@ -89,6 +98,7 @@ internal static class OsRun
                 },
             };
             machine = new OsMachine(options);
+            debugger?.Bind(machine);
             // Attacks are judged partly from the chip's reports (TRP refusals): they need a recorder too.
             if (request.Any || traceWriter is not null || run.Attacks.Count > 0 || reportRequest.NeedsRecorder)
                 instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
@@ -100,6 +110,10 @@ internal static class OsRun
             for (int i = 0; i < programs.Count; i++)
                 machine.Start(names[i], [names[i], .. arguments[i]]);
             attacks?.StartSpy(machine);
+            foreach (var (program, i) in programs.Select((p, i) => (p, i)))
+                if (program.Sealed is { } image && ((SealedImageFlags)image.Flags).HasFlag(SealedImageFlags.Debuggable))
+                    foreach (var p in machine.Kernel.Processes.Where(p => p.Name == names[i]))
+                        Console.Error.WriteLine($"cloak: process {p.Pid} ({p.Name}) is debuggable: it was sealed with --debuggable, so a debugger sees its registers and plaintext");
         }
         catch (ArgumentException e)
         {
@@ -118,9 +132,12 @@ internal static class OsRun
         var commitLog = traceWriter is null ? null : new CommitLogWriter(traceWriter, who: () => recorder?.Running is { } p ? $"[{p.Pid}:{p.Name}]" : "[os]");
         if (commitLog is not null) machine.Processor.Hart.Tracer = commitLog;
 
+        using var gdb = run.GdbPort is { } port ? GdbOption.Accept(port) : null;
+        using var killed = debugger?.KillToken.Register(interruption.KilledByDebugger);
         OsRunOutcome outcome;
         try
         {
+            if (gdb is not null) debugger!.Attach(gdb);
             outcome = machine.Run(interruption.Token);
         }
         finally
@@ -143,6 +160,8 @@ internal static class OsRun
                 $"interrupted by {interruption.What} after {outcome.Statistics.Instructions} instructions; {outcome.Processes.Count(p => p.KillReason is null && p.ExitCode == 0 && !Ended(machine, p.Pid))} process(es) were still running"),
             _ => ("all-exited", failed is null ? ExitCodes.Success : failed.ExitCode & 0xFF, (string?)null),
         };
+        if (outcome.End == KernelRunEnd.AllExited) debugger?.Stub.Exited(code);
+        else debugger?.Stub.Terminated(9);
         var conclusion = new RunConclusion(end, code, message, outcome.Statistics.HostTime, outcome.End == KernelRunEnd.Interrupted);
         IReadOnlyList<AttackOutcome> judged = [];
         if (attacks is not null)

@@ -3,6 +3,7 @@ using Cloak.BareMetal;
 using Cloak.Chip.Cpu;
 using Cloak.Chip.Security;
 using Cloak.Chip.Timing;
+using Cloak.Debugging;
 using Cloak.Elf;
 using Cloak.Experiments;
 using Cloak.Kernel;
@@ -74,6 +75,8 @@ internal static class RunCommand
         command.Options.Add(attack);
         command.Options.Add(secret);
         foreach (var option in reports.All) command.Options.Add(option);
+        var gdb = GdbOption.Create();
+        command.Options.Add(gdb);
         var adversaries = new AdversaryOption();
         command.Options.Add(adversaries.Option);
         command.SetAction(parse =>
@@ -132,7 +135,7 @@ internal static class RunCommand
             var reportRequest = reports.Read(parse);
             return Run(spec, instruments, reportRequest with { Report = reportRequest.Report ?? spec.Report },
                 parse.GetRequiredValue(ramBase), parse.GetValue(hostFiles), parse.GetRequiredValue(cmdline), adversaries, parse,
-                HartOptions.ParseEngine(parse.GetValue(engine)));
+                HartOptions.ParseEngine(parse.GetValue(engine)), parse.GetValue(gdb));
         });
         return command;
     }
@@ -158,7 +161,7 @@ internal static class RunCommand
 
     /// <summary>Runs an experiment: one bare-metal program, or user processes under the OS model (with any attacks).</summary>
     private static int Run(ExperimentSpec spec, InstrumentOptions instrumentOptions, ReportRequest reportRequest, string ramBase, string? hostFiles, string cmdline,
-        AdversaryOption adversaries, ParseResult parse, ExecutionEngine? engine)
+        AdversaryOption adversaries, ParseResult parse, ExecutionEngine? engine, int? gdbPort)
     {
         if (spec.Processes.Count == 0) throw new CliError(ExitCodes.Usage, "no program to run");
         var hart = new HartOptions
@@ -202,7 +205,10 @@ internal static class RunCommand
             if (chipKey is null && programsLoaded.Any(p => p.Sealed is not null))
                 throw new CliError(ExitCodes.Usage, "sealed programs need the chip's private key: --chip FILE (create one with cloak keygen)");
             return OsRun.Execute(new OsRunRequest(programsLoaded, [.. spec.Processes.Select(p => p.Arguments)], [.. spec.Processes.Select(p => p.Name)],
-                hart, ram, kernel, security, chipKey, spec.OutputDir, request, spec.Trace, spec.Attacks, spec.Secret, reportRequest, adversaries.Load(parse)));
+                hart, ram, kernel, security, chipKey, spec.OutputDir, request, spec.Trace, spec.Attacks, spec.Secret, reportRequest, adversaries.Load(parse))
+            {
+                GdbPort = gdbPort,
+            });
         }
         var only = spec.Processes[0];
         RejectMislinkedUserProgram(only.File, programsLoaded[0].Elf!);
@@ -216,7 +222,7 @@ internal static class RunCommand
         }
         if (spec.Secret is not null) throw new CliError(ExitCodes.Usage, "--secret is for attacks on user processes (--attack); a bare-metal program runs alone, with no OS to attack it");
         return Execute(only.File, programsLoaded[0].Elf!, hart, ram, Numbers.ParseAddress(ramBase, "--ram-base"), spec.MaxInstructions,
-            spec.Trace, request, hostFiles, commandLine, reportRequest);
+            spec.Trace, request, hostFiles, commandLine, reportRequest, gdbPort);
     }
 
     /// <summary>Reads and checks an ELF file or sealed image; a missing or malformed file is a one-line error.</summary>
@@ -264,7 +270,7 @@ internal static class RunCommand
     }
 
     private static int Execute(string path, ElfImage image, HartOptions hart, ulong ramSize, ulong ramBase, long? maxInstructions,
-        string? tracePath, InstrumentRequest request, string? hostFiles, string commandLine, ReportRequest reportRequest)
+        string? tracePath, InstrumentRequest request, string? hostFiles, string commandLine, ReportRequest reportRequest, int? gdbPort)
     {
         if (maxInstructions is < 0) throw new CliError(ExitCodes.Usage, "--max-instructions must not be negative");
         reportRequest.RequireOsModel();
@@ -314,9 +320,13 @@ internal static class RunCommand
         reportSession.Attach(instruments.Recorder, null);
         if (reportSession.Report is { } report) report.Title = $"cloak run {Path.GetFileName(path)}";
 
+        using var gdb = gdbPort is { } port ? GdbOption.Accept(port) : null;
+        using var debugger = gdb is null ? null : new BareMetalDebugger(machine, gdb);
+        using var killed = debugger?.KillToken.Register(interruption.KilledByDebugger);
         RunOutcome? outcome = null;
         try
         {
+            debugger?.Attach();
             outcome = machine.Run(maxInstructions, interruption.Token);
         }
         catch (OperationCanceledException)
@@ -338,6 +348,8 @@ internal static class RunCommand
             RunEnd.InstructionLimit => ExitCodes.InstructionLimit,
             _ => ExitCodes.GuestStuck,
         };
+        if (outcome?.End == RunEnd.Exited) debugger?.Stub.Exited(code);
+        else debugger?.Stub.Terminated(outcome?.End == RunEnd.GuestFault ? 11 : 9);
         var conclusion = outcome is null
             ? new RunConclusion("interrupted", code, $"interrupted by {interruption.What} at pc 0x{machine.Hart.Pc:x} after {machine.Hart.InstructionsRetired} instructions",
                 instruments.Recorder?.Elapsed ?? TimeSpan.Zero, Interrupted: true)

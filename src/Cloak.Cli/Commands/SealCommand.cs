@@ -26,9 +26,14 @@ internal static class SealCommand
             HelpName = "SYMBOL=FILE",
             AllowMultipleArgumentsPerToken = false,
         };
+        var debuggable = new Option<bool>("--debuggable")
+        {
+            Description = "Mark the image debuggable (header flag bit 0, covered by its digest, so it is part of the program's identity): " +
+                          "a debugger attached with cloak run --gdb sees its registers and plaintext, and the run says so (docs/debugging.md).",
+        };
         var command = new Command("seal", "Seal a program for a chip: its code and data encrypted under a fresh program key, that key wrapped to the chip's public key and bound to the image (docs/sealed-image.md).")
         {
-            program, chip, output, provision,
+            program, chip, output, provision, debuggable,
         };
         command.SetAction(parse =>
         {
@@ -52,7 +57,8 @@ internal static class SealCommand
             byte[] sealedBytes;
             try
             {
-                sealedBytes = ElfSealer.Seal(image, publicKey, provisioned);
+                sealedBytes = ElfSealer.Seal(image, publicKey, provisioned,
+                    parse.GetValue(debuggable) ? (ushort)SealedImageFlags.Debuggable : (ushort)SealedImageFlags.None);
             }
             catch (ElfFormatException e)
             {
@@ -71,7 +77,8 @@ internal static class SealCommand
             {
                 throw new CliError(ExitCodes.NoInput, $"cannot write '{target}': {e.Message}");
             }
-            Console.WriteLine($"{target}: {sealedBytes.Length} bytes sealed for chip {Convert.ToHexString(SealedImage.Fingerprint(publicKey), 0, 8).ToLowerInvariant()}");
+            Console.WriteLine($"{target}: {sealedBytes.Length} bytes sealed for chip {Convert.ToHexString(SealedImage.Fingerprint(publicKey), 0, 8).ToLowerInvariant()}" +
+                (parse.GetValue(debuggable) ? " (debuggable: a debugger sees its plaintext)" : ""));
             return ExitCodes.Success;
         });
         return command;

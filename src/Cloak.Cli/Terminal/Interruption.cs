@@ -33,7 +33,10 @@ internal sealed class Interruption : IDisposable
     public int ExitCode => 128 + _signal;
 
     /// <summary>"Ctrl-C" or "SIGTERM", for messages.</summary>
-    public string What => _signal == 15 ? "SIGTERM" : "Ctrl-C (SIGINT)";
+    public string What => _signal switch { 15 => "SIGTERM", 9 => "gdb (kill)", _ => "Ctrl-C (SIGINT)" };
+
+    /// <summary>gdb killed the target (cloak run --gdb): the run ends as if by SIGKILL (exit code 137).</summary>
+    public void KilledByDebugger() => Request(9);
 
     private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
     {

@@ -40,6 +40,13 @@ public sealed class BareMetalMachine
     }
 
     public Processor Processor { get; }
+
+    /// <summary>
+    /// Runs the hart for at most the given number of instructions (default: <see cref="Hart.Run"/>). A
+    /// debugger (<see cref="Debugging.BareMetalDebugger"/>) puts itself here to stop at breakpoints,
+    /// after steps and on Ctrl-C; it returns the hart's stops for this loop to handle as usual.
+    /// </summary>
+    public Func<long, RunResult>? Executor { get; set; }
     public Dram Dram => Processor.Dram;
     public SystemBus Bus => Processor.Bus;
     public Clint Clint => Processor.Clint;
@@ -96,7 +103,7 @@ public sealed class BareMetalMachine
                     return Outcome(RunEnd.InstructionLimit, 0, traps > retired
                         ? $"stopped after {retired} instructions and {traps} traps (--max-instructions counts traps as well: the program spent the budget taking traps)"
                         : $"stopped after {retired} instructions (--max-instructions)");
-                var result = Hart.Run(Math.Min(limit - done, ChunkInstructions));
+                var result = Executor is { } execute ? execute(Math.Min(limit - done, ChunkInstructions)) : Hart.Run(Math.Min(limit - done, ChunkInstructions));
                 switch (result.Reason)
                 {
                     case StopReason.InstructionLimit:

@@ -19,6 +19,12 @@ public sealed record OsMachineOptions
     public ChipIdentity? Identity { get; init; }
 
     public SecurityOptions Security { get; init; } = new();
+
+    /// <summary>
+    /// Puts something between the kernel and the chip's port (the host's debugger,
+    /// <see cref="Debugging.OsDebugger"/>, which runs processes one instruction at a time there). Null: the port itself.
+    /// </summary>
+    public Func<Platform.OsPort, Platform.OsPort>? WrapPort { get; init; }
 }
 
 /// <summary>How one process ended: the exit code and the kernel's report, and the same as data (<see cref="End"/> and what caused it).</summary>
@@ -54,7 +60,7 @@ public sealed class OsMachine
             Identity = options.Identity,
             Security = options.Security,
         });
-        Kernel = new Kernel.Kernel(Processor.Port, options.Kernel);
+        Kernel = new Kernel.Kernel(options.WrapPort is { } wrap ? wrap(Processor.Port) : Processor.Port, options.Kernel);
     }
 
     public Processor Processor { get; }

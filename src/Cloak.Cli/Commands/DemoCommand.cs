@@ -147,7 +147,7 @@ internal static class DemoCommand
         foreach (var p in result.Processes.Where(p => p.KillReason is not null))
             o.WriteLine($"  [{result.Who(p.Pid)}] killed: {p.KillReason}");
         if (result.Setup is { } setup)
-            o.WriteLine($"  group set up after {setup.Instructions:N0} guest instructions, {setup.HostTime.TotalMilliseconds:F0} ms of host time");
+            o.WriteLine($"  group set up after {setup.Instructions:N0} guest instructions, {setup.HostTime.TotalMilliseconds:F0} ms of host time ({setup.ProcessorTime.TotalMilliseconds:F0} ms of processor time)");
         o.WriteLine();
         o.WriteLine($"Verdict: {Describe(result.Verdict)}");
         o.WriteLine($"  {result.Explanation}");

@@ -13,11 +13,12 @@
 int cloak_share_narrate;
 
 #define MESSAGE_MAGIC 0x314B4C43u /* "CLK1" */
-enum { MSG_HELLO = 1, MSG_SIGNATURE = 2, MSG_REGION = 3 };
+enum { MSG_HELLO = 1, MSG_SIGNATURE = 2, MSG_REGION = 3, MSG_REPORT = 4 };
 
 struct msg_header { uint32_t magic, kind, role, reserved; };
 struct msg_hello { struct msg_header h; uint8_t public_key[CLOAK_P256_PUBLIC_SIZE]; uint8_t nonce[32]; };
 struct msg_signature { struct msg_header h; uint8_t signature[CLOAK_P256_SIGNATURE_SIZE]; };
+struct msg_report { struct msg_header h; struct cloak_report report; };
 struct msg_region { struct msg_header h; int64_t segment; uint64_t size; uint32_t region_id; uint32_t reserved; };
 
 #define TRANSCRIPT_LABEL "cloak key exchange v1"
@@ -51,6 +52,10 @@ struct cloak_member {
     uint8_t verification_key[CLOAK_P256_PUBLIC_SIZE];
     uint8_t signing_key[CLOAK_P256_PRIVATE_SIZE];
     uint32_t random_id;
+    struct cloak_attest_descriptor attest;
+    struct cloak_report report;
+    struct cloak_report peer_report;
+    uint8_t expected_measurement[32];
     uint8_t keys[CLOAK_KEY_SLOTS][CLOAK_KEY_SIZE];
     uint8_t key_set[CLOAK_KEY_SLOTS];
 };
@@ -76,6 +81,7 @@ const char *cloak_share_error(int code)
     case CLOAK_SHARE_E_AUTH: return "a signature did not verify: the key exchange was tampered with";
     case CLOAK_SHARE_E_NOT_PROTECTED: return "not running in encrypted execution mode";
     case CLOAK_SHARE_E_RANGE: return "a key slot or size out of range";
+    case CLOAK_SHARE_E_ATTEST: return "the peer's attestation report was refused";
     case CLOAK_SHARE_E_EAR_FULL: return "the chip's encrypted attribute register table is full";
     case CLOAK_SHARE_E_KEY_TABLE_FULL: return "the chip's key table is full";
     default: return "unknown error";
@@ -191,7 +197,68 @@ static int exchange_signatures(struct cloak_member *m, long channel, int initiat
     return cloak_chan_send(channel, &out, sizeof out) == (long)sizeof out ? CLOAK_SHARE_OK : CLOAK_SHARE_E_SYSTEM;
 }
 
+static const char *refusal = "";
+
+const char *cloak_attest_refusal(void) { return refusal; }
+
+/* Refuses the peer's report: says why to the OS's observers and in the narration. */
+static int refuse(const char *why)
+{
+    refusal = why;
+    cloak_note("attest-refused", why);
+    char text[160] = "the peer's attestation report was REFUSED: ";
+    strncat(text, why, sizeof text - strlen(text) - 1);
+    step("6 (attested)", text);
+    return CLOAK_SHARE_E_ATTEST;
+}
+
+/*
+ * Each side has the chip sign a report binding its exchange public key (user data) to its measurement
+ * and to the peer's nonce, sends it, and checks the peer's: signed by this chip (trp.verifyreport),
+ * not debuggable, the expected program, our own fresh nonce, and the very key the peer's HELLO carried.
+ * Both send before they receive, so neither waits on the other.
+ */
+static int exchange_reports(struct cloak_member *m, long channel, int initiator, const struct cloak_attestation *policy)
+{
+    m->attest = (struct cloak_attest_descriptor){ m->peer_nonce, m->public_key, &m->report };
+    if (cloak_trp_attest(&m->attest) != CLOAK_TRP_OK) return CLOAK_SHARE_E_CHIP;
+    step("6 (attested)", "the chip signed a report binding this process's exchange key to its measurement and the peer's nonce");
+    struct msg_report out = { { MESSAGE_MAGIC, MSG_REPORT, (uint32_t)initiator, 0 }, m->report }, in;
+    if (cloak_chan_send(channel, &out, sizeof out) != (long)sizeof out) return CLOAK_SHARE_E_SYSTEM;
+    int r = receive(channel, &in, sizeof in, MSG_REPORT);
+    if (r) return r;
+    memcpy(&m->peer_report, &in.report, sizeof m->peer_report);
+    /* Checked in the hidden region, where the OS cannot change it after the chip's check. */
+    long status = cloak_trp_verifyreport(&m->peer_report);
+    if (status == CLOAK_TRP_WRONG_CHIP) return refuse("made by another chip");
+    if (status == CLOAK_TRP_BAD_SIGNATURE) return refuse("its signature does not verify under this chip's key");
+    if (status == CLOAK_TRP_BAD_DESCRIPTOR) return refuse("not a report of a format this chip knows");
+    if (status != CLOAK_TRP_OK) return CLOAK_SHARE_E_CHIP;
+    memcpy(m->expected_measurement, policy && policy->peer_measurement ? policy->peer_measurement : m->report.measurement, 32);
+    if (m->peer_report.flags & CLOAK_REPORT_FLAG_DEBUGGABLE) return refuse("the peer runs a debuggable image");
+    if (memcmp(m->peer_report.measurement, m->expected_measurement, 32) != 0) return refuse("the peer is a different program (measurement)");
+    if (memcmp(m->peer_report.nonce, m->nonce, sizeof m->nonce) != 0) return refuse("not fresh: it answers another nonce than this process's (a replayed report)");
+    if (memcmp(m->peer_report.user_data, m->peer_public, CLOAK_P256_PUBLIC_SIZE) != 0)
+        return refuse("it binds another exchange key than the one received (a key replaced in transit)");
+    step("6 (attested)", "verified the peer's report: this chip's signature, the expected program, not debuggable, this process's nonce, the key it sent");
+    return CLOAK_SHARE_OK;
+}
+
+static int exchange(struct cloak_member *m, int slot, long channel, int initiator, const struct cloak_signing *signing,
+                    const struct cloak_attestation *attestation, int attested);
+
 int cloak_key_exchange(struct cloak_member *m, int slot, long channel, int initiator, const struct cloak_signing *signing)
+{
+    return exchange(m, slot, channel, initiator, signing, NULL, 0);
+}
+
+int cloak_key_exchange_attested(struct cloak_member *m, int slot, long channel, int initiator, const struct cloak_attestation *policy)
+{
+    return exchange(m, slot, channel, initiator, NULL, policy, 1);
+}
+
+static int exchange(struct cloak_member *m, int slot, long channel, int initiator, const struct cloak_signing *signing,
+                    const struct cloak_attestation *attestation, int attested)
 {
     int r;
     if (!valid_slot(slot)) return CLOAK_SHARE_E_RANGE;
@@ -221,14 +288,19 @@ int cloak_key_exchange(struct cloak_member *m, int slot, long channel, int initi
         }
         step("6", "verified the peer's signature over both public keys and nonces with the key from this sealed image");
     }
+    if (attested && (r = exchange_reports(m, channel, initiator, attestation))) {
+        wipe(m->private_key, sizeof m->private_key);
+        return r;
+    }
 
     m->agree = (struct cloak_agree_descriptor){ m->private_key, m->peer_public, m->transcript, TRANSCRIPT_LENGTH, m->keys[slot], CLOAK_KEY_SIZE };
     long status = cloak_trp_agree(&m->agree);
     wipe(m->private_key, sizeof m->private_key);
     if (status != CLOAK_TRP_OK) return CLOAK_SHARE_E_CHIP;
     m->key_set[slot] = 1;
-    step(signing ? "3(d)/6" : "3(d)/9(d3)", signing ? "derived the common key, authenticated by the verification, into the hidden region"
-                                               : "derived the common key (ECDH + HKDF over the transcript) into the hidden region");
+    step(signing ? "3(d)/6" : attested ? "3(d)/6 (attested)" : "3(d)/9(d3)",
+         signing || attested ? "derived the common key, authenticated by the verification, into the hidden region"
+                             : "derived the common key (ECDH + HKDF over the transcript) into the hidden region");
     step("3(f)/9(d5)", "the key-exchange data and the common key are stored in the hidden region only");
     return CLOAK_SHARE_OK;
 }

@@ -1,5 +1,5 @@
 /*
- * A client of a shared encrypted region: share_client m1|m2|m3|m4|m5 INDEX [signed]
+ * A client of a shared encrypted region: share_client m1|m2|m3|m4|m5 INDEX [signed|attested]
  * (see owner.c). It checks every round the owner writes, answers through the region, and, when
  * removed from an m5 group, shows it can no longer read the data.
  */
@@ -11,12 +11,12 @@ static struct cloak_member *member;
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        printf("usage: share_client m1|m2|m3|m4|m5 INDEX [signed]\n");
+        printf("usage: share_client m1|m2|m3|m4|m5 INDEX [signed|attested]\n");
         return 2;
     }
     const char *method = argv[1];
     int index = atoi(argv[2]);
-    int signed_exchange = strcmp(method, "m3") == 0 || (argc > 3 && strcmp(argv[3], "signed") == 0);
+    enum exchange_mode mode = exchange_mode(argc, argv);
     int notified = strcmp(method, "m4") == 0 || strcmp(method, "m5") == 0;
     char who[24];
     snprintf(who, sizeof who, "client %d", index);
@@ -29,7 +29,6 @@ int main(int argc, char **argv)
     snprintf(name, sizeof name, "share.%d", index);
     long channel = cloak_chan_open_wait(name);
     if (channel < 0) return fail(who, "channel", CLOAK_SHARE_E_SYSTEM);
-    const struct cloak_signing signing = { cloak_signing_key, cloak_peer_verification_key };
 
     struct cloak_region shared, notification;
     long segment;
@@ -38,10 +37,10 @@ int main(int argc, char **argv)
         if ((r = cloak_key_given(member, 0, cloak_common_key))) return fail(who, "common key", r);
         if ((r = cloak_region_await(channel, &segment, &region_id, NULL))) return fail(who, "region", r);
     } else if (!notified) {
-        if ((r = cloak_key_exchange(member, 0, channel, 0, signed_exchange ? &signing : NULL))) return fail(who, "key exchange", r);
+        if ((r = share_exchange(member, 0, channel, 0, mode))) return fail(who, "key exchange", r);
         if ((r = cloak_region_await(channel, &segment, &region_id, NULL))) return fail(who, "region", r);
     } else {
-        if ((r = cloak_key_exchange(member, 1, channel, 0, signed_exchange ? &signing : NULL))) return fail(who, "pairwise key exchange", r);
+        if ((r = share_exchange(member, 1, channel, 0, mode))) return fail(who, "pairwise key exchange", r);
         if ((r = cloak_region_await(channel, &segment, &region_id, NULL))) return fail(who, "notification region", r);
         if ((r = cloak_region_map(member, 1, segment, region_id, CLOAK_REGION_NOTIFICATION, &notification))) return fail(who, "map notification region", r);
         if ((r = cloak_receive_key(member, 0, &notification, &segment, &region_id, NULL))) return fail(who, "receive the common key", r);

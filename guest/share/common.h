@@ -30,6 +30,32 @@ struct layout {
 extern uint8_t cloak_common_key[CLOAK_KEY_SIZE];
 extern uint8_t cloak_signing_key[CLOAK_P256_PRIVATE_SIZE];
 extern uint8_t cloak_peer_verification_key[CLOAK_P256_PUBLIC_SIZE];
+/* The attested exchange's expected peer measurement; all zeros (the default): the peer must be this
+   same sealed program (share_member plays both roles), so nothing needs provisioning. */
+extern uint8_t cloak_peer_measurement[32];
+
+/* How the pairwise exchanges are authenticated: not (M2, M4), by provisioned signing keys (M3, "signed"),
+   or by attestation reports ("attested"), from the command line's method and last argument. */
+enum exchange_mode { EXCHANGE_PLAIN, EXCHANGE_SIGNED, EXCHANGE_ATTESTED };
+
+static inline enum exchange_mode exchange_mode(int argc, char **argv)
+{
+    if (argc > 3 && strcmp(argv[3], "attested") == 0) return EXCHANGE_ATTESTED;
+    if (strcmp(argv[1], "m3") == 0 || (argc > 3 && strcmp(argv[3], "signed") == 0)) return EXCHANGE_SIGNED;
+    return EXCHANGE_PLAIN;
+}
+
+static inline int share_exchange(struct cloak_member *m, int slot, long channel, int initiator, enum exchange_mode mode)
+{
+    if (mode == EXCHANGE_ATTESTED) {
+        int provisioned = 0;
+        for (int i = 0; i < 32; i++) provisioned |= cloak_peer_measurement[i];
+        const struct cloak_attestation policy = { provisioned ? cloak_peer_measurement : NULL };
+        return cloak_key_exchange_attested(m, slot, channel, initiator, &policy);
+    }
+    const struct cloak_signing signing = { cloak_signing_key, cloak_peer_verification_key };
+    return cloak_key_exchange(m, slot, channel, initiator, mode == EXCHANGE_SIGNED ? &signing : NULL);
+}
 
 static inline uint64_t record_value(uint32_t round, uint32_t index)
 {
@@ -94,7 +120,7 @@ static inline void announce_peer(int client)
 /*
  * Exit codes of the examples, which the demo judges by (never by their printed text):
  * 0 shared correctly, 1 the shared data was wrong, 2 a step failed, 3 a signature did not verify
- * (the key exchange was tampered with, and refused).
+ * or the peer's attestation report was refused (the key exchange was tampered with, and refused).
  */
 enum { EXIT_SHARED = 0, EXIT_WRONG_DATA = 1, EXIT_FAILED = 2, EXIT_REFUSED = 3 };
 
@@ -104,6 +130,6 @@ static inline int fail(const char *who, const char *what, int code)
     snprintf(text, sizeof text, "%s: %s", what, cloak_share_error(code));
     cloak_note("share-error", text);
     printf("%s: %s\n", who, text);
-    return code == CLOAK_SHARE_E_AUTH ? EXIT_REFUSED : EXIT_FAILED;
+    return code == CLOAK_SHARE_E_AUTH || code == CLOAK_SHARE_E_ATTEST ? EXIT_REFUSED : EXIT_FAILED;
 }
 #endif

@@ -1,9 +1,10 @@
 /*
  * The owner of a shared encrypted region, for every sharing method:
- *   share_owner m1|m2|m3|m4|m5 CLIENTS [signed]
+ *   share_owner m1|m2|m3|m4|m5 CLIENTS [signed|attested]
  * m1: common key given in advance (claims 1-2); m2: key exchange (claims 3-5, 7); m3: signed key
  * exchange (claim 6); m4: common key notified to each client through a pairwise-keyed notification
- * region (claims 8-9), signed exchanges with "signed"; m5: m4, then the last client is removed:
+ * region (claims 8-9), signed exchanges with "signed"; any exchange attested by the chip instead with
+ * "attested" (m3 attested: claim 6's variant without signing keys, docs/attestation.md); m5: m4, then the last client is removed:
  * fresh key, region re-encrypted, new key to the others only.
  * The owner sets up, uses and leaves one client's notification region before the next client's
  * (claim 8(d) asks for a region per client, not for all of them at once), so it holds at most one
@@ -91,12 +92,12 @@ static int revoke(int clients, int removed)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        printf("usage: share_owner m1|m2|m3|m4|m5 CLIENTS [signed]\n");
+        printf("usage: share_owner m1|m2|m3|m4|m5 CLIENTS [signed|attested]\n");
         return 2;
     }
     const char *method = argv[1];
     int clients = atoi(argv[2]);
-    int signed_exchange = strcmp(method, "m3") == 0 || (argc > 3 && strcmp(argv[3], "signed") == 0);
+    enum exchange_mode mode = exchange_mode(argc, argv);
     int notified = strcmp(method, "m4") == 0 || strcmp(method, "m5") == 0;
     if (clients < 1 || clients > MAX_CLIENTS || ((!strcmp(method, "m2") || !strcmp(method, "m3")) && clients != 1)) {
         if (notified || !strcmp(method, "m1")) printf("owner: %s needs 1-%d clients\n", method, MAX_CLIENTS);
@@ -111,7 +112,6 @@ int main(int argc, char **argv)
         snprintf(name, sizeof name, "share.%d", i);
         if ((channels[i] = cloak_chan_create(name)) < 0) return fail("owner", "channel", CLOAK_SHARE_E_SYSTEM);
     }
-    const struct cloak_signing signing = { cloak_signing_key, cloak_peer_verification_key };
 
     if (!strcmp(method, "m1")) {
         if ((r = cloak_key_given(member, 0, cloak_common_key))) return fail("owner", "common key", r);
@@ -119,7 +119,7 @@ int main(int argc, char **argv)
         for (int i = 1; i <= clients; i++) cloak_region_announce(channels[i], &shared);
     } else if (!notified) {
         announce_peer(1);
-        if ((r = cloak_key_exchange(member, 0, channels[1], 1, signed_exchange ? &signing : NULL))) return fail("owner", "key exchange", r);
+        if ((r = share_exchange(member, 0, channels[1], 1, mode))) return fail("owner", "key exchange", r);
         if ((r = cloak_region_create(member, 0, sizeof(struct layout), CLOAK_REGION_SHARED, &shared))) return fail("owner", "shared region", r);
         cloak_region_announce(channels[1], &shared);
     } else {
@@ -127,7 +127,7 @@ int main(int argc, char **argv)
         if ((r = cloak_region_create(member, 0, sizeof(struct layout), CLOAK_REGION_SHARED, &shared))) return fail("owner", "shared region", r);
         for (int i = 1; i <= clients; i++) {
             announce_peer(i);
-            if ((r = cloak_key_exchange(member, i, channels[i], 1, signed_exchange ? &signing : NULL))) return fail("owner", "pairwise key exchange", r);
+            if ((r = share_exchange(member, i, channels[i], 1, mode))) return fail("owner", "pairwise key exchange", r);
             if ((r = notify(i, 0, 1))) return r;
         }
     }

@@ -4,7 +4,7 @@ using Cloak.Platform;
 namespace Cloak.Chip;
 
 /// <summary>The TRP instructions (docs/isa.md), named for observers and statistics.</summary>
-public enum TrpOperation : byte { Enter, Mode, Hidden, Private, EarSet, EarClear, Random, KeyPair, Agree, Sign, Verify }
+public enum TrpOperation : byte { Enter, Mode, Hidden, Private, EarSet, EarClear, Random, KeyPair, Agree, Sign, Verify, Attest, VerifyReport }
 
 /// <summary>
 /// One TRP instruction as the chip reports it: which, for which protected context (0: plain mode),

@@ -23,6 +23,7 @@ internal static class CloakCli
             DemoCommand.Create(),
             KeygenCommand.Create(),
             SealCommand.Create(),
+            AttestCommand.Create(),
             CcCommand.Create(),
             DisassembleCommand.Create(),
         };

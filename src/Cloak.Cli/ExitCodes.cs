@@ -7,6 +7,8 @@ namespace Cloak.Cli;
 internal static class ExitCodes
 {
     public const int Success = 0;
+    /// <summary>cloak attest verify: a well-formed report that does not verify or fails the policy.</summary>
+    public const int Refused = 1;
     /// <summary>Bad command-line arguments or configuration.</summary>
     public const int Usage = 2;
     /// <summary>An input file Cloak refuses (malformed ELF, wrong machine, does not fit in RAM).</summary>

@@ -43,7 +43,7 @@ public enum Op : ushort
     CSlli, CLwsp, CLdsp, CJr, CMv, CEbreak, CJalr, CAdd, CSwsp, CSdsp,
 
     // Cloak's tamper-resistant-processor instructions (custom-0 major opcode; docs/isa.md)
-    TrpEnter, TrpHidden, TrpPrivate, TrpEarSet, TrpEarClear, TrpRandom, TrpKeyPair, TrpAgree, TrpSign, TrpVerify, TrpMode,
+    TrpEnter, TrpHidden, TrpPrivate, TrpEarSet, TrpEarClear, TrpRandom, TrpKeyPair, TrpAgree, TrpSign, TrpVerify, TrpMode, TrpAttest, TrpVerifyReport,
 }
 
 /// <summary>The ISA extension an instruction belongs to (misa letters plus the Z extensions).</summary>

@@ -160,6 +160,8 @@ public static class OpcodeTable
         Add(Op.TrpSign, "trp.sign", 0xFFF0_707F, F7(Custom0, 0, 0x08), Format.TrpRdRs1, Extension.Trp);
         Add(Op.TrpVerify, "trp.verify", 0xFFF0_707F, F7(Custom0, 0, 0x09), Format.TrpRdRs1, Extension.Trp);
         Add(Op.TrpMode, "trp.mode", 0xFFFF_F07F, F7(Custom0, 0, 0x0A), Format.TrpRd, Extension.Trp);
+        Add(Op.TrpAttest, "trp.attest", 0xFFF0_707F, F7(Custom0, 0, 0x0B), Format.TrpRdRs1, Extension.Trp);
+        Add(Op.TrpVerifyReport, "trp.verifyreport", 0xFFF0_707F, F7(Custom0, 0, 0x0C), Format.TrpRdRs1, Extension.Trp);
 
         // ---- RV64C --------------------------------------------------------------------------------
         // Quadrant 0. The all-zero parcel is c.addi4spn with nzuimm = 0: reserved, hence illegal.

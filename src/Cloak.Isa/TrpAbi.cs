@@ -49,4 +49,8 @@ public enum TrpStatus : long
     ContextTableFull = 10,
     /// <summary>The process is already in encrypted execution mode.</summary>
     AlreadyProtected = 11,
+    /// <summary>Authenticated mode: every on-chip integrity root is held by a region some live context maps.</summary>
+    RegionTableFull = 12,
+    /// <summary>The caller is a plain process: only a protected one has a measurement to attest (trp.attest).</summary>
+    NotProtected = 13,
 }

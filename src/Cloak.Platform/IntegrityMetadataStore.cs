@@ -49,6 +49,12 @@ public sealed class IntegrityMetadataStore
         return record;
     }
 
+    /// <summary>Regions the store keeps records for (with or without pages yet): what it costs the host.</summary>
+    internal int RegionRecords => _regions.Count;
+
+    /// <summary>Frees a region's counters, MACs and nodes once the chip has let its root go (they can no longer verify anything).</summary>
+    internal void Discard(IntegrityRegion region) => _regions.Remove(region);
+
     internal PageRecord Page(IntegrityRegion region, uint page, bool create) =>
         Page(Region(region, create), page, create);
 
@@ -68,6 +74,10 @@ public sealed class IntegrityMetadataStore
 
     /// <summary>Regions that have metadata.</summary>
     public IReadOnlyList<IntegrityRegion> Regions => [.. _regions.Where(r => r.Value.Pages.Count > 0).Select(r => r.Key)];
+
+    /// <summary>The pages of a region that have counters and MACs stored, in the order they were first written.</summary>
+    public IReadOnlyList<uint> Pages(IntegrityRegion region) =>
+        Region(region, create: false) is { } record ? [.. record.Pages.Keys] : [];
 
     public ulong ReadCounter(IntegrityRegion region, ulong line) =>
         Page(region, (uint)(line / LinesPerPage), create: false).Counters[line % LinesPerPage];

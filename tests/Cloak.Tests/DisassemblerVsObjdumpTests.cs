@@ -34,7 +34,9 @@ namespace Cloak.Tests;
 /// program rows tolerate exactly those forms so that everything else stays strictly compared:
 /// <c>c.nop</c> (objdump: <c>c.addi zero,0</c>), operand-less <c>sfence.vma</c> (objdump:
 /// <c>sfence.vma zero,zero</c>) and CSRs Cloak does not implement printed as numbers where objdump
-/// has their standard names (<c>0x106</c> for <c>scounteren</c>).
+/// has their standard names (<c>0x106</c> for <c>scounteren</c>). Two more are binutils' gaps, not
+/// Cloak's: its own TRP instructions (custom-0, unknown to objdump) and the PMP CSRs beyond
+/// pmpcfg3/pmpaddr15, which binutils 2.40 prints as numbers.
 /// </para>
 /// </summary>
 public partial class DisassemblerVsObjdumpTests(ITestOutputHelper output)
@@ -45,7 +47,9 @@ public partial class DisassemblerVsObjdumpTests(ITestOutputHelper output)
     /// <summary>Directives objdump prints for data and for lengths beyond 32 bits: not compared.</summary>
     private static readonly HashSet<string> SkippedDirectives = new(StringComparer.Ordinal) { ".byte", ".short", ".word", ".6byte", ".8byte" };
 
-    public static TheoryData<string> Programs() => GuestPrograms.Rows(GuestPrograms.AllElfs);
+    // elf_noflags has no section headers (its point is a LOAD segment without flags), so objdump -d
+    // finds nothing to disassemble; its instructions are ordinary ones other programs cover.
+    public static TheoryData<string> Programs() => GuestPrograms.Rows(GuestPrograms.AllElfs.Where(p => p != "tests/isa/elf_noflags"));
 
     [Theory]
     [MemberData(nameof(Programs))]
@@ -127,14 +131,29 @@ public partial class DisassemblerVsObjdumpTests(ITestOutputHelper output)
     /// <summary>Names the known bug that explains a difference (see the skipped tests), or null.</summary>
     private static string? KnownDifference(in DecodedInstruction decoded, string cloak, string objdump)
     {
-        _ = cloak;
         // Cloak's own TRP instructions live in the custom-0 opcode space, which objdump does not know.
         if (decoded.Info?.Extension == Extension.Trp && objdump == $".4byte 0x{decoded.Raw:x}") return "Cloak TRP instruction";
+        // binutils 2.40 names pmpcfg0-3 and pmpaddr0-15 only; the privileged spec 1.12 (3.7) has
+        // pmpcfg0-15 (even ones on RV64) and pmpaddr0-63, which Cloak names.
+        if (CsrNumber().Match(objdump) is { Success: true } m)
+        {
+            int csr = Convert.ToInt32(m.Groups[1].Value, 16);
+            string? name = csr switch
+            {
+                >= 0x3a4 and <= 0x3af => $"pmpcfg{csr - 0x3a0}",
+                >= 0x3c0 and <= 0x3ef => $"pmpaddr{csr - 0x3b0}",
+                _ => null,
+            };
+            if (name is not null && cloak == objdump.Replace(m.Value, "," + name, StringComparison.Ordinal)) return "PMP CSR binutils does not name";
+        }
         return null;
     }
 
     [GeneratedRegex(@"^[a-z][a-z0-9]*$")]
     private static partial Regex CsrName();
+
+    [GeneratedRegex(@",0x([0-9a-f]{3})\b")]
+    private static partial Regex CsrNumber();
 
     private static async Task<ProcessResult> Binutils(string tool, params string[] arguments)
     {

@@ -10,6 +10,9 @@
  *   cloak_key_exchange       key pairs, exchange over a channel, common key derivation, all kept in
  *                            the hidden region (claims 3(c)(d)(f), 9(d2)(d3)(d5)); with signing keys
  *                            the exchange is authenticated (claim 6)
+ *   cloak_key_exchange_attested  the same exchange authenticated by the chip instead of provisioned
+ *                            signing keys: each side binds its exchange key into an attestation report
+ *                            (trp.attest) and checks the peer's (a variant of claim 6, docs/attestation.md)
  *   cloak_region_create      the owner makes a region valid only under a key in its own space and
  *                            sets its EAR entry (claims 1, 3(e), 4, 5, 8(b), 9(d4))
  *   cloak_region_map         a client maps the owner's region and sets its own EAR entry
@@ -34,8 +37,9 @@
 #define CLOAK_SHARE_E_AUTH         -4   /* a signature did not verify: the exchange was tampered with */
 #define CLOAK_SHARE_E_NOT_PROTECTED -5  /* not running in encrypted execution mode */
 #define CLOAK_SHARE_E_RANGE        -6   /* a key slot or size out of range */
-#define CLOAK_SHARE_E_EAR_FULL     -7   /* every encrypted attribute register of this process is in use */
-#define CLOAK_SHARE_E_KEY_TABLE_FULL -8 /* the chip's key table has no free slot */
+#define CLOAK_SHARE_E_ATTEST       -7   /* the peer's attestation report was refused */
+#define CLOAK_SHARE_E_EAR_FULL     -8   /* every encrypted attribute register of this process is in use */
+#define CLOAK_SHARE_E_KEY_TABLE_FULL -9 /* the chip's key table has no free slot */
 
 /* Key slots in a member's hidden region: an M4/M5 owner keeps one pairwise key per client (up to
    256, guest/share/common.h) besides the common key and a fresh one for re-keying. */
@@ -57,6 +61,12 @@ struct cloak_signing {
     const uint8_t *peer_public;   /* 64 bytes, in protected memory */
 };
 
+/* Policy for an attested exchange: the measurement the peer's report must carry. NULL: this process's
+   own measurement (both sides run one sealed program). A debuggable peer is always refused. */
+struct cloak_attestation {
+    const uint8_t *peer_measurement;  /* 32 bytes, in protected memory, or NULL */
+};
+
 struct cloak_member;
 
 /* Print each claim step as it happens ("[claim 8(b)] ..."). */
@@ -69,6 +79,12 @@ int cloak_key_given(struct cloak_member *m, int slot, const uint8_t key[CLOAK_KE
 int cloak_key_generate(struct cloak_member *m, int slot);
 /* initiator = 1 on the owner's side. signing = NULL for the unauthenticated exchange (M2). */
 int cloak_key_exchange(struct cloak_member *m, int slot, long channel, int initiator, const struct cloak_signing *signing);
+/* The exchange authenticated by attestation reports (no signing keys): refused with
+   CLOAK_SHARE_E_ATTEST when the peer's report is not this chip's, names another program or a
+   debuggable one, is not fresh (carries another nonce than ours) or binds another key than the peer sent.
+   cloak_attest_refusal() then says which. */
+int cloak_key_exchange_attested(struct cloak_member *m, int slot, long channel, int initiator, const struct cloak_attestation *policy);
+const char *cloak_attest_refusal(void);
 int cloak_region_create(struct cloak_member *m, int slot, uint64_t size, uint32_t kind, struct cloak_region *out);
 int cloak_region_map(struct cloak_member *m, int slot, long segment, uint32_t region_id, uint32_t kind, struct cloak_region *out);
 /* Leaves a region: clears the EAR entry (cached lines go back encrypted) and unmaps it. The segment

@@ -27,6 +27,8 @@
 #define CLOAK_TRP_BAD_SIGNATURE      9
 #define CLOAK_TRP_CONTEXT_TABLE_FULL 10
 #define CLOAK_TRP_ALREADY_PROTECTED  11
+#define CLOAK_TRP_REGION_TABLE_FULL  12
+#define CLOAK_TRP_NOT_PROTECTED      13
 
 /* Region kinds and permissions of an EAR entry. */
 #define CLOAK_REGION_PRIVATE      0
@@ -62,6 +64,27 @@ struct cloak_agree_descriptor { const void *private_key; const void *peer_public
 /* trp.sign / trp.verify descriptors. */
 struct cloak_sign_descriptor { const void *private_key; const void *message; uint64_t message_length; void *signature; };
 struct cloak_verify_descriptor { const void *public_key; const void *message; uint64_t message_length; const void *signature; };
+
+/* trp.attest descriptor: the chip signs a report over this process's measurement, its debuggable
+   flag, the 32-byte nonce and 64 bytes of user data (all operands in protected memory). */
+struct cloak_attest_descriptor { const void *nonce; const void *user_data; void *report; };
+
+/* Attestation report (docs/attestation.md; C# src/Cloak.Isa/AttestationReport.cs, checked by a test).
+   The signature (ECDSA P-256 with SHA-256, r || s, by the chip's identity key) covers every byte before it. */
+#define CLOAK_REPORT_MAGIC          0x524B4C43u /* "CLKR" */
+#define CLOAK_REPORT_VERSION        1
+#define CLOAK_REPORT_FLAG_DEBUGGABLE 1
+#define CLOAK_REPORT_SIZE           232
+struct cloak_report {
+    uint32_t magic;
+    uint16_t version;
+    uint16_t flags;
+    uint8_t chip_fingerprint[32];
+    uint8_t measurement[32];
+    uint8_t nonce[32];
+    uint8_t user_data[64];
+    uint8_t signature[64];
+};
 
 #define CLOAK_TRP_R(op, rd, rs1, rs2) ".insn r 0x0B, 0, " #op ", " rd ", " rs1 ", " rs2
 
@@ -132,6 +155,23 @@ static inline long cloak_trp_verify(const struct cloak_verify_descriptor *d)
 {
     long r;
     __asm__ volatile(CLOAK_TRP_R(0x09, "%0", "%1", "x0") : "=r"(r) : "r"(d) : "memory");
+    return r;
+}
+
+/* Refused with CLOAK_TRP_NOT_PROTECTED in a plain process (no trap: there is nothing to attest). */
+static inline long cloak_trp_attest(const struct cloak_attest_descriptor *d)
+{
+    long r;
+    __asm__ volatile(CLOAK_TRP_R(0x0B, "%0", "%1", "x0") : "=r"(r) : "r"(d) : "memory");
+    return r;
+}
+
+/* Checks a report held in protected memory against this chip's key: OK, or CLOAK_TRP_WRONG_CHIP,
+   CLOAK_TRP_BAD_SIGNATURE, CLOAK_TRP_BAD_DESCRIPTOR (not a report). On OK its fields are the chip's word. */
+static inline long cloak_trp_verifyreport(const struct cloak_report *report)
+{
+    long r;
+    __asm__ volatile(CLOAK_TRP_R(0x0C, "%0", "%1", "x0") : "=r"(r) : "r"(report) : "memory");
     return r;
 }
 

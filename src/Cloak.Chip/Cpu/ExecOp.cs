@@ -25,7 +25,7 @@ internal enum ExecOp : byte
     Mul, Mulh, Mulhsu, Mulhu, Div, Divu, Rem, Remu, Mulw, Divw, Divuw, Remw, Remuw,
     LrW, ScW, AmoswapW, AmoaddW, AmoxorW, AmoandW, AmoorW, AmominW, AmomaxW, AmominuW, AmomaxuW,
     LrD, ScD, AmoswapD, AmoaddD, AmoxorD, AmoandD, AmoorD, AmominD, AmomaxD, AmominuD, AmomaxuD,
-    TrpEnter, TrpHidden, TrpPrivate, TrpEarSet, TrpEarClear, TrpRandom, TrpKeyPair, TrpAgree, TrpSign, TrpVerify, TrpMode,
+    TrpEnter, TrpHidden, TrpPrivate, TrpEarSet, TrpEarClear, TrpRandom, TrpKeyPair, TrpAgree, TrpSign, TrpVerify, TrpMode, TrpAttest, TrpVerifyReport,
 
     /// <summary>
     /// A jal to its own address (<c>j .</c>, as picolibc's crt0 runs after main returns): executed as

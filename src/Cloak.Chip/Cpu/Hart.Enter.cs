@@ -138,22 +138,28 @@ public sealed unsafe partial class Hart
 
         try
         {
-            if (_protection.Contexts.Allocate(_satp, digest) is not { } contextId) return Status(TrpStatus.ContextTableFull);
+            bool debuggable = (image.Flags & (ushort)SealedImageFlags.Debuggable) != 0;
+            if (_protection.Contexts.Allocate(_satp, digest, debuggable) is not { } contextId) return Status(TrpStatus.ContextTableFull);
             var ear = new EarTable(_protection.Options.EarEntries);
             int macAt = 0;
             for (int i = 0; i < image.RegionCount; i++)
             {
                 var (start, size, _, id, permissions) = image.Region(i);
-                int slot = _protection.Keys.Acquire(progress.ProgramKey);
+                int slot = _protection.Keys.Acquire(progress.ProgramKey), index = -1;
                 // Each run of a sealed program has its own copy of the image under the same key: its
                 // integrity metadata is kept apart by the context id.
                 var added = slot < 0 ? TrpStatus.KeyTableFull
-                    : ear.TryAdd(new EarEntry { Start = start, Length = size, KeySlot = slot, Kind = RegionKind.Private, Permissions = permissions, RegionId = id, Instance = contextId }, out _);
+                    : ear.TryAdd(new EarEntry { Start = start, Length = size, KeySlot = slot, Kind = RegionKind.Private, Permissions = permissions, RegionId = id, Instance = contextId }, out index);
+                if (added == TrpStatus.Ok && !_protection.OpenRegion(contextId, slot, id, contextId))
+                {
+                    ear.Clear(index);
+                    added = TrpStatus.RegionTableFull;
+                }
                 if (added != TrpStatus.Ok)
                 {
                     if (slot >= 0) _protection.Keys.Release(slot);
                     foreach (var e in ear.Entries) if (e.Valid) _protection.Keys.Release(e.KeySlot);
-                    _protection.Contexts.Release(contextId);
+                    _protection.Release(contextId);
                     return Status(added);
                 }
                 // The image becomes this run's: its lines are re-encrypted under a tweak with the
@@ -167,11 +173,11 @@ public sealed unsafe partial class Hart
                             continue;
                         // A line whose MAC the sealing tool did not give it: nothing of this entry stays.
                         foreach (var e in ear.Entries) if (e.Valid) _protection.Keys.Release(e.KeySlot);
-                        _protection.Contexts.Release(contextId);
+                        _protection.Release(contextId);
                         return Refuse(TrpStatus.BadImage);
                     }
             }
-            ActivateProtection(new ProtectedState(contextId, digest, ear));
+            ActivateProtection(new ProtectedState(contextId, digest, debuggable, ear));
             if (Observer is not null)
                 foreach (var e in ear.Entries)
                     if (e.Valid) ReportEar(e, added: true);

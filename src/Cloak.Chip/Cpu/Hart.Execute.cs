@@ -328,7 +328,8 @@ public sealed unsafe partial class Hart
 
                 // ---- TRP instructions (Hart.Trp.cs) ---------------------------------------------------
                 case ExecOp.TrpEnter or ExecOp.TrpHidden or ExecOp.TrpPrivate or ExecOp.TrpEarSet or ExecOp.TrpEarClear or
-                     ExecOp.TrpRandom or ExecOp.TrpKeyPair or ExecOp.TrpAgree or ExecOp.TrpSign or ExecOp.TrpVerify or ExecOp.TrpMode:
+                     ExecOp.TrpRandom or ExecOp.TrpKeyPair or ExecOp.TrpAgree or ExecOp.TrpSign or ExecOp.TrpVerify or ExecOp.TrpMode or
+                     ExecOp.TrpAttest or ExecOp.TrpVerifyReport:
                     _pc = pc;
                     _sliceRetired = (ulong)n;
                     if (!ExecuteTrp(d)) goto trap;

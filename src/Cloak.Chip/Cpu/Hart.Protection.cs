@@ -58,6 +58,7 @@ public sealed unsafe partial class Hart
             _busTapped = tapped;
             FastPathEnabled = _tracer is null && !tapped;
         };
+        protection.DataCache.MapsDiscarding += FlushDataTlb;
         _decodedPagesByKey = new int[protection.Options.KeySlots + 1];
         protection.KeyEvicted += slot =>
         {

@@ -44,6 +44,14 @@ public sealed unsafe partial class Hart
                 observer.TrpExecuted(new TrpRecord(operation, _protectedState?.ContextId ?? 0, _protectedState is null ? (TrpStatus)(long)_x[10] : TrpStatus.Ok));
             return entered;
         }
+        if (d->Op == ExecOp.TrpAttest && _protectedState is null)
+        {
+            // A plain process has no measurement: refused with a status, not a trap, so a program can ask.
+            _x[d->Rd] = (ulong)TrpStatus.NotProtected;
+            _pc += 4;
+            Observer?.TrpExecuted(new TrpRecord(operation, 0, TrpStatus.NotProtected));
+            return true;
+        }
         if (_protectedState is null)
         {
             _pendingTrap = new Trap(TrapCause.TrpModeFault, 0);
@@ -61,6 +69,8 @@ public sealed unsafe partial class Hart
             ExecOp.TrpKeyPair => KeyPair(a),
             ExecOp.TrpAgree => Agree(a),
             ExecOp.TrpSign => Sign(a),
+            ExecOp.TrpAttest => Attest(a),
+            ExecOp.TrpVerifyReport => VerifyReport(a),
             _ => Verify(a),
         };
         if (status is null)
@@ -88,6 +98,8 @@ public sealed unsafe partial class Hart
         ExecOp.TrpKeyPair => TrpOperation.KeyPair,
         ExecOp.TrpAgree => TrpOperation.Agree,
         ExecOp.TrpSign => TrpOperation.Sign,
+        ExecOp.TrpAttest => TrpOperation.Attest,
+        ExecOp.TrpVerifyReport => TrpOperation.VerifyReport,
         _ => TrpOperation.Verify,
     };
 
@@ -118,8 +130,7 @@ public sealed unsafe partial class Hart
             Start = start, Length = length, KeySlot = slot, Kind = kind, RegionId = _protection.NewRegionId(),
             Permissions = RegionPermissions.Read | RegionPermissions.Write, FreshIsZero = true,
         }, out int index);
-        if (status != TrpStatus.Ok) _protection.Keys.Release(slot);
-        else ReportEar(_protectedState.Ear[index], added: true);
+        status = TakeRoot(status, index, slot);
         FlushTlb();
         return status;
     }
@@ -145,8 +156,7 @@ public sealed unsafe partial class Hart
                 RegionId = BinaryPrimitives.ReadUInt32LittleEndian(d[16..]), Kind = kind, Permissions = permissions,
                 FreshIsZero = (d[22] & 1) != 0, KeySlot = slot,
             }, out int index);
-            if (status != TrpStatus.Ok) _protection.Keys.Release(slot);
-            else ReportEar(_protectedState.Ear[index], added: true);
+            status = TakeRoot(status, index, slot);
             FlushTlb();
             return status;
         }
@@ -156,12 +166,31 @@ public sealed unsafe partial class Hart
         }
     }
 
+    /// <summary>
+    /// After an EAR entry was added (<paramref name="status"/> Ok): the region's integrity root in
+    /// authenticated mode, else the entry is taken back. Either way the key slot's reference goes if
+    /// the entry does not stay.
+    /// </summary>
+    private TrpStatus TakeRoot(TrpStatus status, int index, int slot)
+    {
+        var ear = _protectedState!.Ear;
+        if (status == TrpStatus.Ok && !_protection!.OpenRegion(_protectedState.ContextId, slot, ear[index].RegionId, ear[index].Instance))
+        {
+            ear.Clear(index);
+            status = TrpStatus.RegionTableFull;
+        }
+        if (status != TrpStatus.Ok) _protection!.Keys.Release(slot);
+        else ReportEar(ear[index], added: true);
+        return status;
+    }
+
     private TrpStatus? EarClear(ulong start)
     {
         var ear = _protectedState!.Ear;
         int index = ear.IndexStartingAt(start);
         if (index < 0) return TrpStatus.NoSuchRegion;
         int slot = ear[index].KeySlot;
+        _protection!.CloseRegion(_protectedState.ContextId, slot, ear[index].RegionId, ear[index].Instance);
         ReportEar(ear[index], added: false);
         ear.Clear(index);
         bool stillUsed = false;

@@ -27,6 +27,9 @@ public sealed class CacheStatistics
 /// through the page table); tagging by key alone would serve the other page's plaintext unchecked.
 /// For speed each (physical page, page context) pair has a map from line number to cache slot, which
 /// the hart's TLB points at: a hit costs one load and a compare. The maps mirror the tags exactly.
+/// Maps of pages that hold no line are discarded once they outnumber the cache's lines (the hart
+/// drops its TLB first, since it points into them), so host memory stays bounded however many
+/// regions come and go.
 /// </summary>
 internal sealed unsafe partial class DataCache
 {
@@ -43,6 +46,9 @@ internal sealed unsafe partial class DataCache
 
         public PageMap() => Array.Fill(_slots, -1);
 
+        /// <summary>Lines of the page in the cache under this map's context.</summary>
+        public int Lines;
+
         public int* Pointer => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_slots));
         public int this[int line] { get => _slots[line]; set => _slots[line] = value; }
     }
@@ -52,6 +58,7 @@ internal sealed unsafe partial class DataCache
     private readonly LineMeta[] _meta;
     private readonly int[] _nextVictim;
     private readonly Dictionary<PageKey, PageMap> _maps = [];
+    private readonly int _purgeAt;
 
     /// <summary>A physical page seen through one context: key slot, region, instance, and the line index in the region of the page's first line.</summary>
     public readonly record struct PageKey(ulong Page, int KeySlot, uint RegionId, uint Instance, uint FirstLineIndex)
@@ -70,6 +77,7 @@ internal sealed unsafe partial class DataCache
         _dirty = GC.AllocateArray<byte>(_sets * ways, pinned: true);
         _meta = new LineMeta[_sets * ways];
         _nextVictim = new int[_sets];
+        _purgeAt = 2 * _sets * ways + 1024;
         _meu = meu;
         Data = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_data));
         Dirty = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_dirty));
@@ -84,10 +92,17 @@ internal sealed unsafe partial class DataCache
     public int Sets => _sets;
     public int Ways => _ways;
 
+    /// <summary>Raised before maps are discarded: whoever kept a pointer into one (the hart's TLB) must drop it.</summary>
+    public event Action? MapsDiscarding;
+
+    /// <summary>Page maps held now (bounded: see the class comment).</summary>
+    public int MapCount => _maps.Count;
+
     public PageMap MapFor(PageKey key)
     {
         if (!_maps.TryGetValue(key, out var map))
         {
+            if (_maps.Count >= _purgeAt) DiscardEmptyMaps();
             map = new PageMap();
             _maps[key] = map;
         }
@@ -124,6 +139,7 @@ internal sealed unsafe partial class DataCache
         _meta[victim] = new LineMeta { PhysicalLine = line, Context = context, Valid = true };
         Dirty[victim] = 0;
         map[(int)(line & 63)] = victim;
+        map.Lines++;
         _linesInPage[line >> 6] = _linesInPage.GetValueOrDefault(line >> 6) + 1;
         return victim;
     }
@@ -142,8 +158,9 @@ internal sealed unsafe partial class DataCache
             Statistics.WriteBacks++;
             Dirty[slot] = 0;
         }
-        // Maps are never removed: the hart's TLB may hold a pointer to this one.
-        _maps[PageKey.Of(meta.PhysicalLine, meta.Context)][(int)(meta.PhysicalLine & 63)] = -1;
+        var map = _maps[PageKey.Of(meta.PhysicalLine, meta.Context)];
+        map[(int)(meta.PhysicalLine & 63)] = -1;
+        map.Lines--;
         ulong page = meta.PhysicalLine >> 6;
         if (--_linesInPage[page] == 0) _linesInPage.Remove(page);
         meta.Valid = false;
@@ -182,6 +199,27 @@ internal sealed unsafe partial class DataCache
                 Dirty[slot] = 0;
             }
         }
+    }
+
+    private void DiscardEmptyMaps()
+    {
+        MapsDiscarding?.Invoke();
+        foreach (var (key, map) in _maps)
+            if (map.Lines == 0) _maps.Remove(key);
+    }
+
+    /// <summary>
+    /// Drops every line whose context <paramref name="match"/> accepts, dirty or not, without writing it
+    /// back: its region's integrity root is gone, so DRAM could no longer verify what it would receive.
+    /// </summary>
+    public void Drop(Func<LineContext, bool> match)
+    {
+        for (int slot = 0; slot < _meta.Length; slot++)
+            if (_meta[slot].Valid && match(_meta[slot].Context))
+            {
+                Dirty[slot] = 0;
+                Evict(slot);
+            }
     }
 
     /// <summary>Writes back and drops every line of a key slot (before the slot takes another key).</summary>

@@ -1,3 +1,5 @@
+using Cloak.Platform;
+
 namespace Cloak.Chip.Security;
 
 /// <summary>
@@ -9,11 +11,15 @@ namespace Cloak.Chip.Security;
 /// </summary>
 internal sealed class ContextRegistry(int capacity)
 {
-    internal sealed class Entry(ulong satp, byte[] programIdentity)
+    internal sealed class Entry(ulong satp, byte[] programIdentity, bool debuggable)
     {
         public ulong Satp { get; } = satp;
         public byte[] ProgramIdentity { get; } = programIdentity;
+        /// <summary>The image was sealed debuggable (<c>SealedImageFlags.Debuggable</c>): attestation reports say so.</summary>
+        public bool Debuggable { get; } = debuggable;
         public ulong Version { get; set; }
+        /// <summary>Authenticated mode: the regions its EAR entries name (one per entry), whose integrity roots it holds.</summary>
+        public List<IntegrityRegion> Regions { get; } = [];
     }
 
     private readonly Dictionary<uint, Entry> _entries = [];
@@ -21,12 +27,12 @@ internal sealed class ContextRegistry(int capacity)
 
     public int Count => _entries.Count;
 
-    public uint? Allocate(ulong satp, byte[] programIdentity)
+    public uint? Allocate(ulong satp, byte[] programIdentity, bool debuggable)
     {
         if (_entries.Count >= capacity) return null;
         while (_entries.ContainsKey(_next) || _next == 0) _next++;
         uint id = _next++;
-        _entries[id] = new Entry(satp, programIdentity);
+        _entries[id] = new Entry(satp, programIdentity, debuggable);
         return id;
     }
 

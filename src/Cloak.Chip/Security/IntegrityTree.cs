@@ -30,6 +30,9 @@ internal sealed partial class IntegrityTree : IDisposable
         /// <summary>The top level: its node 0 covers leaves [0, 8^Top).</summary>
         public int Top;
         public ulong Root;
+        /// <summary>EAR entries of live contexts that name the region; 0 lets the root go when the table needs room.</summary>
+        public int References;
+        public ulong LastUse;
         public readonly Dictionary<ulong, ulong[]>[] Trusted = [.. Enumerable.Range(0, Levels - 1).Select(_ => new Dictionary<ulong, ulong[]>())];
     }
 
@@ -38,11 +41,14 @@ internal sealed partial class IntegrityTree : IDisposable
     private readonly ulong[] _emptyHash = new ulong[Levels];
     private readonly Dictionary<IntegrityRegion, RegionState> _regions = [];
     private readonly int _groupCapacity;
+    private readonly int _roots;
     private int _trustedGroups;
+    private ulong _clock;
 
-    public IntegrityTree(IntegrityMetadataStore store, ReadOnlySpan<byte> chipKey, int cacheCapacity)
+    public IntegrityTree(IntegrityMetadataStore store, ReadOnlySpan<byte> chipKey, int cacheCapacity, int roots = 1024)
     {
         _store = store;
+        _roots = roots;
         _hash = new LineMac(chipKey);
         _groupCapacity = Math.Max(Levels * 2, cacheCapacity / Arity);
         Span<byte> children = stackalloc byte[64];
@@ -53,6 +59,52 @@ internal sealed partial class IntegrityTree : IDisposable
                 for (int i = 0; i < Arity; i++) BinaryPrimitives.WriteUInt64LittleEndian(children[(8 * i)..], _emptyHash[level - 1]);
             _emptyHash[level] = _hash.Compute((UInt128)(uint)level << 64, children);
         }
+    }
+
+    /// <summary>Roots in the on-chip table (regions in use and unreferenced ones not yet evicted).</summary>
+    public int RootsHeld => _regions.Count;
+    public int RootCapacity => _roots;
+    /// <summary>Roots some live EAR entry names (the rest may be evicted for a new region).</summary>
+    public int RootsReferenced => _regions.Values.Count(s => s.References > 0);
+
+    /// <summary>
+    /// Takes a reference on <paramref name="region"/>'s root for an EAR entry, making room if it is new:
+    /// the least recently used root no live entry names is evicted (<paramref name="evicting"/> first
+    /// drops its cached lines; its off-chip metadata is discarded, so its lines no longer verify).
+    /// False when every root is referenced: a real chip has a fixed number of them, and silently
+    /// growing the table would make on-chip state unbounded (issue 8).
+    /// </summary>
+    public bool Open(IntegrityRegion region, Action<IntegrityRegion> evicting)
+    {
+        if (!_regions.ContainsKey(region) && _regions.Count >= _roots)
+        {
+            IntegrityRegion? victim = null;
+            ulong oldest = ulong.MaxValue;
+            foreach (var (r, s) in _regions)
+                if (s.References == 0 && s.LastUse < oldest) (oldest, victim) = (s.LastUse, r);
+            if (victim is not { } v) return false;
+            evicting(v);
+            Forget(v);
+        }
+        var state = State(region);
+        state.References++;
+        state.LastUse = ++_clock;
+        return true;
+    }
+
+    /// <summary>Drops one reference (an EAR entry cleared, or its context released); the root stays until its slot is needed.</summary>
+    public void Close(IntegrityRegion region)
+    {
+        if (!_regions.TryGetValue(region, out var state)) return;
+        if (state.References > 0) state.References--;
+        state.LastUse = ++_clock;
+    }
+
+    private void Forget(IntegrityRegion region)
+    {
+        if (!_regions.Remove(region, out var state)) return;
+        foreach (var level in state.Trusted) _trustedGroups -= level.Count;
+        _store.Discard(region);
     }
 
     public ulong NodeVerifications { get; private set; }

@@ -35,7 +35,7 @@ internal sealed partial class ProtectionUnit : IDisposable
         Keys = new KeyTable(options.KeySlots + 1);
         Bus = new BusInterfaceUnit(dram);
         Metadata = new IntegrityMetadataStore();
-        Tree = options.Mode == MemoryProtectionMode.Authenticated ? new IntegrityTree(Metadata, treeKey, options.IntegrityNodeCache) : null;
+        Tree = options.Mode == MemoryProtectionMode.Authenticated ? new IntegrityTree(Metadata, treeKey, options.IntegrityNodeCache, options.IntegrityRoots) : null;
         CryptographicOperations.ZeroMemory(treeKey);
         Encryption = new MemoryEncryptionUnit(Keys, Bus, options.Mode, Metadata, Tree, KeyTag);
         DataCache = new DataCache(options.DataCacheBytes, options.DataCacheWays, Encryption);
@@ -201,7 +201,7 @@ internal sealed partial class ProtectionUnit : IDisposable
                 };
                 ear.TryAdd(e, out _);
             }
-            state = new ProtectedState(id, entry.ProgramIdentity, ear);
+            state = new ProtectedState(id, entry.ProgramIdentity, entry.Debuggable, ear);
             Statistics.ContextRestores++;
             return ContextRefusal.None;
         }
@@ -227,8 +227,39 @@ internal sealed partial class ProtectionUnit : IDisposable
         return aad;
     }
 
-    /// <summary>Forgets a context (its process ended): its id can no longer be resumed.</summary>
-    public void Release(uint contextId) => Contexts.Release(contextId);
+    /// <summary>Forgets a context (its process ended): its id can no longer be resumed, and the regions it mapped lose its references.</summary>
+    public void Release(uint contextId)
+    {
+        if (Tree is not null && Contexts.Find(contextId) is { } entry)
+            foreach (var region in entry.Regions) Tree.Close(region);
+        Contexts.Release(contextId);
+    }
+
+    /// <summary>
+    /// Authenticated mode: takes an integrity root for the region an EAR entry of <paramref name="contextId"/>
+    /// names (key slot, region id, instance), remembered on chip with the context so that its end
+    /// releases it. False when the root table is full (<c>RegionTableFull</c>).
+    /// </summary>
+    public bool OpenRegion(uint contextId, int slot, uint regionId, uint instance)
+    {
+        if (Tree is null) return true;
+        var region = new IntegrityRegion(KeyTag(slot), regionId, instance);
+        if (!Tree.Open(region, DropLines)) return false;
+        Contexts.Find(contextId)?.Regions.Add(region);
+        return true;
+    }
+
+    /// <summary>The EAR entry naming a region was cleared: one reference fewer on its root.</summary>
+    public void CloseRegion(uint contextId, int slot, uint regionId, uint instance)
+    {
+        if (Tree is null) return;
+        var region = new IntegrityRegion(KeyTag(slot), regionId, instance);
+        if (Contexts.Find(contextId)?.Regions.Remove(region) == true) Tree.Close(region);
+    }
+
+    // A root being evicted: no cached plaintext of its region may be written back under a fresh root.
+    private void DropLines(IntegrityRegion region) =>
+        DataCache.Drop(line => line.RegionId == region.RegionId && line.Instance == region.Instance && KeyTag(line.KeySlot) == region.KeyTag);
 
     public void Dispose()
     {

@@ -38,6 +38,14 @@ public sealed record SecurityOptions
     public int InstructionCacheBytes { get; init; } = 32 * 1024;
     public int InstructionCacheWays { get; init; } = 8;
 
+    /// <summary>
+    /// Integrity roots the chip holds (authenticated mode): one per protected region in use, a fixed
+    /// hardware table like the key slots. A root whose region no live context maps stays until the
+    /// table needs room; when every root is in use, setting up another region is refused
+    /// (<c>RegionTableFull</c>).
+    /// </summary>
+    public int IntegrityRoots { get; init; } = 1024;
+
     /// <summary>Verified integrity-tree nodes the chip keeps (authenticated mode).</summary>
     public int IntegrityNodeCache { get; init; } = 4096;
 
@@ -61,6 +69,7 @@ public sealed record SecurityOptions
             if (!PowerOfTwo(bytes) || bytes < 64 * ways || bytes > 64 << 20)
                 throw new ArgumentOutOfRangeException(bytesName, bytes, $"{name} size must be a power of two of at least 64 x ways bytes and at most 64 MiB");
         }
+        if (IntegrityRoots is < 4 or > 65536) throw new ArgumentOutOfRangeException(nameof(IntegrityRoots), IntegrityRoots, "integrity roots must be 4-65536");
         if (IntegrityNodeCache is < 256 or > 1 << 24) throw new ArgumentOutOfRangeException(nameof(IntegrityNodeCache), IntegrityNodeCache, "integrity node cache must be 256-16M nodes");
     }
 }

@@ -14,7 +14,7 @@ internal static class DemoCommand
     {
         [ShareMethod.M1] = "claims 1-2, 10-11: common key given in advance",
         [ShareMethod.M2] = "claims 3-5, 7, 12-14, 16: key exchange with hidden regions",
-        [ShareMethod.M3] = "claims 6, 15: key exchange authenticated by signatures",
+        [ShareMethod.M3] = "claims 6, 15: key exchange authenticated by signatures (with --attested: by the chip's attestation reports, a variant)",
         [ShareMethod.M4] = "claims 8-9, 17-18: owner notifies the common key to each client",
         [ShareMethod.M5] = "beyond the claims: M4, then a client is removed and the region re-keyed",
     };
@@ -34,10 +34,16 @@ internal static class DemoCommand
             Description = $"Encrypted attribute registers per process on the demo's chip ({SecurityOptions.MinEarEntries}-{SecurityOptions.MaxEarEntries}, default {new SecurityOptions().EarEntries}); a process that needs more is refused by the chip.",
             HelpName = "N",
         };
-        var attack = new Option<string>("--attack") { Description = "What the OS does meanwhile: none, snoop, mitm, remap, tamper, replay or context.", DefaultValueFactory = _ => "snoop" };
-        attack.AcceptOnlyFromAmong("none", "snoop", "mitm", "remap", "tamper", "replay", "context");
+        var attack = new Option<string>("--attack")
+        {
+            Description = "What the OS does meanwhile: none, snoop, mitm, remap, tamper, replay or context; with --attested also impostor, debuggable or report-replay.",
+            DefaultValueFactory = _ => "snoop",
+        };
+        attack.AcceptOnlyFromAmong("none", "snoop", "mitm", "remap", "tamper", "replay", "context", "impostor", "debuggable", "report-replay");
         var auth = new Option<bool>("--auth") { Description = "Authenticated memory (MACs, counters, on-chip root) instead of confidentiality only." };
         var signedExchange = new Option<bool>("--signed") { Description = "M4/M5: authenticate the pairwise key exchanges with signatures (as M3)." };
+        var attested = new Option<bool>("--attested") { Description = "M3/M4/M5: authenticate the key exchanges with the chip's attestation reports instead of provisioned signing keys (docs/attestation.md)." };
+        var saveReports = new Option<string?>("--save-reports") { Description = "With --attested: write each attestation report sent (OWNER-or-CLIENT-N.report) and the chip's public key (chip.pub) into DIR, for 'cloak attest verify'.", HelpName = "DIR" };
         var narrate = new Option<string>("--narrate") { Description = "Whose protocol steps to narrate as they happen: all, owner or none.", DefaultValueFactory = _ => "all" };
         narrate.AcceptOnlyFromAmong("all", "owner", "none");
         var seed = new Option<int>("--seed") { Description = "Seed of the OS model's frame allocation and layout (the chip's keys are random whatever the seed).", DefaultValueFactory = _ => 1, HelpName = "N" };
@@ -45,7 +51,7 @@ internal static class DemoCommand
         var reports = new ReportOptions();
         var command = new Command("demo", "Run a sharing method end to end on a fresh chip with sealed owner and client programs, narrate each claim step, show what a process reads beside what the OS sees, and give a verdict. Plain 'cloak demo' is M4 with 3 clients under a snooping OS.")
         {
-            method, clients, attack, auth, signedExchange, narrate, seed, earEntries,
+            method, clients, attack, auth, signedExchange, attested, saveReports, narrate, seed, earEntries,
         };
         foreach (var option in instruments.All) command.Options.Add(option);
         foreach (var option in reports.All) command.Options.Add(option);
@@ -57,9 +63,10 @@ internal static class DemoCommand
             {
                 Method = Enum.Parse<ShareMethod>(parse.GetRequiredValue(method), ignoreCase: true),
                 Clients = parse.GetValue(clients),
-                Attack = Enum.Parse<Attack>(parse.GetRequiredValue(attack), ignoreCase: true),
+                Attack = Enum.Parse<Attack>(parse.GetRequiredValue(attack).Replace("-", "", StringComparison.Ordinal), ignoreCase: true),
                 Authenticated = parse.GetValue(auth),
                 Signed = parse.GetValue(signedExchange),
+                Attested = parse.GetValue(attested),
                 Narration = Console.Out,
                 Narrate = Enum.Parse<NarrationLevel>(parse.GetRequiredValue(narrate), ignoreCase: true),
                 Seed = parse.GetValue(seed),
@@ -75,18 +82,28 @@ internal static class DemoCommand
                 throw new CliError(ExitCodes.Usage, "M4 and M5 need at least 2 clients");
             if (options.Signed && options.Method is not (ShareMethod.M4 or ShareMethod.M5))
                 throw new CliError(ExitCodes.Usage, $"--signed is for M4 and M5 (it signs their pairwise key exchanges); {(options.Method == ShareMethod.M3 ? "M3 is the signed exchange already" : $"{options.Method} has no key exchange to sign")}");
-            return Run(options with { Observers = adversaries.Load(parse) }, instruments.Read(parse), reports.Read(parse));
+            if (options.Attested && options.Signed)
+                throw new CliError(ExitCodes.Usage, "--attested and --signed are two ways to authenticate the exchanges: pick one");
+            if (options.Attested && options.Method is not (ShareMethod.M3 or ShareMethod.M4 or ShareMethod.M5))
+                throw new CliError(ExitCodes.Usage, options.Method == ShareMethod.M2 ? "--attested is for M3, M4 and M5: M2 is the unauthenticated exchange (m3 --attested is it attested)" : "--attested is for M3, M4 and M5 (their key exchanges); M1 has no key exchange to attest");
+            if (options.Attack is Attack.Impostor or Attack.Debuggable or Attack.ReportReplay && !options.Attested)
+                throw new CliError(ExitCodes.Usage, $"--attack {parse.GetRequiredValue(attack)} is against attested exchanges: add --attested");
+            string? reportDirectory = parse.GetValue(saveReports);
+            if (reportDirectory is not null && !options.Attested)
+                throw new CliError(ExitCodes.Usage, "--save-reports needs --attested (only attested exchanges send reports)");
+            if (reportDirectory is not null) AttestCommand.PrepareDirectory(reportDirectory);
+            return Run(options with { Observers = adversaries.Load(parse) }, instruments.Read(parse), reports.Read(parse), reportDirectory);
         });
         return command;
     }
 
-    private static int Run(ScenarioOptions options, InstrumentRequest request, ReportRequest reportRequest)
+    private static int Run(ScenarioOptions options, InstrumentRequest request, ReportRequest reportRequest, string? reportDirectory)
     {
         using var instruments = Instruments.Open(request);
         using var reportSession = ReportSession.Open(reportRequest);
         string setting = $"owner + {options.ClientCount} client(s), attack: {options.Attack.ToString().ToLowerInvariant()}, memory: " +
             (options.Authenticated ? "authenticated (AES-XTS + per-line MACs and counters under an on-chip root)" : "confidentiality (AES-XTS)") +
-            (options.Signed ? ", signed exchanges" : "");
+            (options.Signed ? ", signed exchanges" : options.Attested ? ", attested exchanges" : "");
         if (reportSession.Report is { } report)
         {
             report.Title = $"Cloak demo: {options.Method}";
@@ -148,6 +165,7 @@ internal static class DemoCommand
             o.WriteLine($"  [{result.Who(p.Pid)}] killed: {p.KillReason}");
         if (result.Setup is { } setup)
             o.WriteLine($"  group set up after {setup.Instructions:N0} guest instructions, {setup.HostTime.TotalMilliseconds:F0} ms of host time ({setup.ProcessorTime.TotalMilliseconds:F0} ms of processor time)");
+        if (reportDirectory is not null) AttestCommand.SaveReports(o, reportDirectory, result);
         o.WriteLine();
         o.WriteLine($"Verdict: {Describe(result.Verdict)}");
         o.WriteLine($"  {result.Explanation}");

@@ -18,7 +18,16 @@ public enum ShareMethod { M1, M2, M3, M4, M5 }
 public enum NarrationLevel { All, Owner, None }
 
 /// <summary>What the OS does to the processes while they share.</summary>
-public enum Attack { None, Snoop, Mitm, Remap, Tamper, Replay, Context }
+public enum Attack
+{
+    None, Snoop, Mitm, Remap, Tamper, Replay, Context,
+    /// <summary>Attested exchanges only: the OS runs another program (the separate share_client, sealed for the chip) in the client's place.</summary>
+    Impostor,
+    /// <summary>Attested exchanges only: the OS runs a debuggable sealing of the program in the client's place.</summary>
+    Debuggable,
+    /// <summary>Attested exchanges only: the OS replays the owner's HELLO and report from an earlier run of the same programs on the same chip.</summary>
+    ReportReplay,
+}
 
 /// <summary>How a scenario ended.</summary>
 public enum Verdict
@@ -53,6 +62,11 @@ public sealed record ScenarioOptions
     public bool Authenticated { get; init; }
     /// <summary>M4/M5 with signed pairwise exchanges (M3 inside M4).</summary>
     public bool Signed { get; init; }
+    /// <summary>
+    /// M3/M4/M5 with exchanges authenticated by attestation reports instead of provisioned signing keys
+    /// (docs/attestation.md): owner and client run as one sealed program, share_member.
+    /// </summary>
+    public bool Attested { get; init; }
     /// <summary>Where the guest programs are (guest/build/share); found from the repository by default.</summary>
     public string? ProgramDirectory { get; init; }
     /// <summary>Live narration (each claim step as it happens); null for none.</summary>
@@ -63,6 +77,8 @@ public sealed record ScenarioOptions
     /// <summary>More adversaries to attach after the attack's own (passive observers in tests, say).</summary>
     public IReadOnlyList<Adversary> Observers { get; init; } = [];
     public int Seed { get; init; } = 1;
+    /// <summary>Instructions (all processes together) after which the run stops: a bound for adversaries that make processes spin.</summary>
+    public long MaxInstructions { get; init; } = 2_000_000_000;
     /// <summary>Called with the machine once it is built, before any process starts: where the host attaches its instruments.</summary>
     public Action<OsMachine, OsMachineOptions>? Instrument { get; init; }
     /// <summary>Stops the run between scheduling turns (Ctrl-C); the verdict is then <see cref="Verdict.Failed"/> with the reason.</summary>
@@ -81,7 +97,19 @@ public sealed record ScenarioResult(
 
     /// <summary>What it cost to set the group up (until the owner reports it), or null if it never was.</summary>
     public SetupCost? Setup { get; init; }
+
+    /// <summary>Attestation reports the processes sent each other, as they left the sender (attested runs).</summary>
+    public IReadOnlyList<SentReport> Reports { get; init; } = [];
+
+    /// <summary>The chip's public key (64 bytes X || Y): the trust anchor for <see cref="Reports"/>.</summary>
+    public byte[] ChipPublicKey { get; init; } = [];
+
+    /// <summary>The measurement the owner's reports carry (the digest of its sealed image).</summary>
+    public byte[] OwnerMeasurement { get; init; } = [];
 }
+
+/// <summary>One attestation report crossing the OS: who sent it, on which channel, and its bytes.</summary>
+public sealed record SentReport(string Sender, string Channel, byte[] Report);
 
 /// <summary>
 /// Host time and guest instructions (all processes) from the start of the run until the owner's group
@@ -123,14 +151,53 @@ public static class ShareScenario
             throw new ArgumentOutOfRangeException(nameof(options), "M4 and M5 need at least 2 clients");
         if (options.Signed && options.Method is not (ShareMethod.M4 or ShareMethod.M5))
             throw new ArgumentOutOfRangeException(nameof(options), "--signed is for M4 and M5 (their pairwise exchanges); M3 is the signed exchange already, and M1 and M2 have nothing to sign");
+        if (options.Attested && (options.Signed || options.Method is not (ShareMethod.M3 or ShareMethod.M4 or ShareMethod.M5)))
+            throw new ArgumentOutOfRangeException(nameof(options), "--attested is for M3, M4 and M5 (their key exchanges), without --signed");
+        if (options.Attack is Attack.Impostor or Attack.Debuggable or Attack.ReportReplay && !options.Attested)
+            throw new ArgumentOutOfRangeException(nameof(options), $"the {options.Attack} attack is against attested exchanges: use --attested");
 
         using var identity = ChipIdentity.Generate();
-        var (ownerProvision, clientProvision) = Provision(options);
-        var sealedOwner = SealedImage.Parse(ElfSealer.Seal(owner, identity.PublicKey, ownerProvision));
-        var sealedClient = SealedImage.Parse(ElfSealer.Seal(client, identity.PublicKey, clientProvision));
-        Narrate(options, $"chip {Convert.ToHexString(identity.Fingerprint, 0, 6).ToLowerInvariant()}: new identity; owner and client programs sealed for it" +
-            (options.Method == ShareMethod.M1 ? " (the common key provisioned inside both images)" :
-             options.Method == ShareMethod.M3 || options.Signed ? " (signing keys and the peer's verification key inside the images)" : ""));
+        SealedImage sealedOwner, sealedClient;
+        if (options.Attested)
+        {
+            // One program for both roles: each side expects the peer's measurement to be its own.
+            var member = LoadProgram(directory, "share_member");
+            sealedOwner = SealedImage.Parse(ElfSealer.Seal(member, identity.PublicKey, new Dictionary<string, byte[]>()));
+            sealedClient = options.Attack switch
+            {
+                Attack.Impostor => SealedImage.Parse(ElfSealer.Seal(client, identity.PublicKey, new Dictionary<string, byte[]>())),
+                Attack.Debuggable => SealedImage.Parse(ElfSealer.Seal(member, identity.PublicKey, new Dictionary<string, byte[]>(), (ushort)SealedImageFlags.Debuggable)),
+                _ => sealedOwner,
+            };
+            Narrate(options, $"chip {Convert.ToHexString(identity.Fingerprint, 0, 6).ToLowerInvariant()}: new identity; the member program (owner and client in one) sealed for it, " +
+                $"measurement {Convert.ToHexString(sealedOwner.Digest, 0, 8).ToLowerInvariant()}...; no key provisioned" +
+                (options.Attack == Attack.Impostor ? "; the OS runs the separate share_client program as the client" :
+                 options.Attack == Attack.Debuggable ? "; the OS runs a debuggable sealing of it as the client" : ""));
+        }
+        else
+        {
+            var (ownerProvision, clientProvision) = Provision(options);
+            sealedOwner = SealedImage.Parse(ElfSealer.Seal(owner, identity.PublicKey, ownerProvision));
+            sealedClient = SealedImage.Parse(ElfSealer.Seal(client, identity.PublicKey, clientProvision));
+            Narrate(options, $"chip {Convert.ToHexString(identity.Fingerprint, 0, 6).ToLowerInvariant()}: new identity; owner and client programs sealed for it" +
+                (options.Method == ShareMethod.M1 ? " (the common key provisioned inside both images)" :
+                 options.Method == ShareMethod.M3 || options.Signed ? " (signing keys and the peer's verification key inside the images)" : ""));
+        }
+        ReportReplay? recording = null;
+        if (options.Attack == Attack.ReportReplay)
+        {
+            // An earlier run of the same images on the same chip, whose exchange the OS records.
+            recording = new ReportReplay();
+            RunOnce(options with { Attack = Attack.None, Narration = null, Instrument = null, Observers = [recording] }, identity, sealedOwner, sealedClient, spy, null);
+            Narrate(options, $"an earlier run of the same programs on this chip: the OS recorded {recording.Messages} of the owner's exchange messages (HELLO and report)");
+        }
+        return RunOnce(options, identity, sealedOwner, sealedClient, spy, recording);
+    }
+
+    private static ScenarioResult RunOnce(ScenarioOptions options, ChipIdentity identity, SealedImage sealedOwner, SealedImage sealedClient, ElfImage spy,
+        ReportReplay? recording)
+    {
+        int clients = options.ClientCount;
 
         var outputs = new Dictionary<int, StringBuilder>();
         var clock = new System.Diagnostics.Stopwatch();
@@ -150,7 +217,7 @@ public static class ShareScenario
             {
                 Quantum = 20_000,
                 Seed = options.Seed,
-                MaxInstructions = 2_000_000_000,
+                MaxInstructions = options.MaxInstructions,
                 OutputFor = (pid, name) =>
                 {
                     var text = outputs[pid] = new StringBuilder();
@@ -177,11 +244,11 @@ public static class ShareScenario
         var labels = new Dictionary<int, string>();
         var notes = new NoteWatch(labels, options);
         machine.Kernel.AttachObserver(notes);
-        var describe = Arm(machine, options);
+        var describe = Arm(machine, options, recording);
         foreach (var observer in options.Observers) machine.Attach(observer);
 
         string method = options.Method.ToString().ToLowerInvariant();
-        string[] extra = options.Signed ? ["signed"] : [];
+        string[] extra = options.Signed ? ["signed"] : options.Attested ? ["attested"] : [];
         labels[machine.Start("owner", ["owner", method, clients.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra]).Pid] = "owner";
         int lastClient = 0;
         for (int i = 1; i <= clients; i++)
@@ -200,7 +267,10 @@ public static class ShareScenario
         // M5 removes the last client, which then tries the re-keyed region with its old key.
         int? removed = options.Method == ShareMethod.M5 ? lastClient : null;
         var (verdict, explanation) = Judge(options, run, labels, notes, describe(), removed);
-        return new ScenarioResult(verdict, explanation, run.Processes, texts, views.Views, run) { Setup = setup, Labels = labels };
+        return new ScenarioResult(verdict, explanation, run.Processes, texts, views.Views, run)
+        {
+            Setup = setup, Labels = labels, Reports = notes.Reports, ChipPublicKey = identity.PublicKey, OwnerMeasurement = sealedOwner.Digest,
+        };
     }
 
     /// <summary>Keys the vendor provisions into the images: a common key (M1) or signing keys (M3, signed M4/M5).</summary>
@@ -229,7 +299,7 @@ public static class ShareScenario
     }
 
     /// <summary>Attaches the adversary for the attack; returns a function describing what it achieved.</summary>
-    private static Func<(bool Succeeded, string Text)> Arm(OsMachine machine, ScenarioOptions options)
+    private static Func<(bool Succeeded, string Text)> Arm(OsMachine machine, ScenarioOptions options, ReportReplay? recording)
     {
         switch (options.Attack)
         {
@@ -284,6 +354,16 @@ public static class ShareScenario
                 return () => (false, tamper.VictimPid is { } pid
                     ? $"context: the OS flipped a bit of the saved context of a client (pid {pid}) during the protocol"
                     : "context: the OS found no client context to change");
+            }
+            case Attack.Impostor:
+                return () => (false, "impostor: the OS ran another program (share_client, sealed for this chip) as the client");
+            case Attack.Debuggable:
+                return () => (false, "debuggable: the OS ran a debuggable sealing of the member program as the client");
+            case Attack.ReportReplay:
+            {
+                var replay = new ReportReplay(recording!);
+                machine.Attach(replay);
+                return () => (false, $"report-replay: the OS put the owner's HELLO and attestation report from the earlier run in place of this run's ({replay.Messages} messages replaced)");
             }
             default:
                 return () => (false, "no attack");
@@ -354,7 +434,9 @@ public static class ShareScenario
         if (stopped.Count > 0 || signatureRefused)
         {
             string why = stopped.Count > 0 ? string.Join("; ", stopped.Select(p => $"{Who(p.Pid)}: {p.KillReason}"))
-                : $"the signature check refused the exchange ({string.Join(", ", members.Where(p => p.ExitCode == 3).Select(p => Who(p.Pid)))} stopped); no key, no region";
+                : options.Attested
+                    ? $"the attestation check refused the exchange ({string.Join("; ", members.Where(p => p.ExitCode == 3).Select(p => $"{Who(p.Pid)}: {notes.Refusals.GetValueOrDefault(p.Pid, "refused")}"))}); no key, no region"
+                    : $"the signature check refused the exchange ({string.Join(", ", members.Where(p => p.ExitCode == 3).Select(p => Who(p.Pid)))} stopped); no key, no region";
             return (Verdict.AttackDetected, $"{context}. Detected: {why}.");
         }
         if (allGood)
@@ -376,13 +458,32 @@ public static class ShareScenario
 
         public List<byte[]> SpyReads { get; } = [];
 
+        /// <summary>Why each process refused its peer's attestation report (its "attest-refused" note).</summary>
+        public Dictionary<int, string> Refusals { get; } = [];
+
+        public List<SentReport> Reports { get; } = [];
+
         public override string Name => "narrator";
+
+        public override void OnChannelMessage(ChannelMessageEvent e)
+        {
+            // libcloak's report message: header "CLK1", kind 4, role, 0; then the report.
+            var payload = e.Payload;
+            if (payload.Length == 16 + Isa.AttestationReport.Size && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(payload) == 0x314B_4C43 &&
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(4)) == 4)
+                Reports.Add(new SentReport(labels.TryGetValue(e.Sender.Pid, out var who) ? who : e.Sender.Name, e.Channel, payload[16..]));
+        }
 
         public override void OnGuestNote(GuestNoteEvent e)
         {
             if (e.Topic == "peer")
             {
                 _peers[e.Process.Pid] = e.Text; // the owner's next steps concern this client
+                return;
+            }
+            if (e.Topic == "attest-refused")
+            {
+                Refusals[e.Process.Pid] = e.Text;
                 return;
             }
             if (e.Topic == "spy-read")
@@ -439,43 +540,9 @@ public static class ShareScenario
     }
 
     /// <summary>Collects a process's output line by line.</summary>
-    private sealed class LineCapture(Action<string> line) : Stream
+    private sealed class LineCapture(Action<string> line) : LineSplittingStream
     {
-        private readonly MemoryStream _pending = new();
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            foreach (byte b in buffer)
-            {
-                if (b == '\n')
-                {
-                    line(Encoding.UTF8.GetString(_pending.GetBuffer(), 0, (int)_pending.Length));
-                    _pending.SetLength(0);
-                }
-                else
-                {
-                    _pending.WriteByte(b);
-                }
-            }
-        }
-
-        public override void Flush()
-        {
-            if (_pending.Length == 0) return;
-            line(Encoding.UTF8.GetString(_pending.GetBuffer(), 0, (int)_pending.Length));
-            _pending.SetLength(0);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
+        protected override void OnLine(ReadOnlySpan<byte> text, bool complete) =>
+            line(Encoding.UTF8.GetString(complete ? text[..^1] : text));
     }
 }

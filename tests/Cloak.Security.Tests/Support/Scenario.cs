@@ -27,6 +27,9 @@ internal sealed record ScenarioOptions
     /// <summary>Verified integrity-tree nodes the chip keeps (authenticated mode).</summary>
     public int IntegrityNodeCache { get; init; } = 4096;
 
+    /// <summary>Integrity roots the chip holds (authenticated mode).</summary>
+    public int IntegrityRoots { get; init; } = 1024;
+
     /// <summary>A safety net: no scenario here needs more.</summary>
     public long MaxInstructions { get; init; } = 60_000_000;
 }
@@ -77,6 +80,7 @@ internal sealed class Scenario
                 DataCacheBytes = Options.DataCacheBytes,
                 DataCacheWays = Options.DataCacheWays,
                 IntegrityNodeCache = Options.IntegrityNodeCache,
+                IntegrityRoots = Options.IntegrityRoots,
             },
             Kernel = new KernelOptions
             {

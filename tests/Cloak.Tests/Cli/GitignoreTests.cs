@@ -20,6 +20,7 @@ public sealed class GitignoreTests
     [InlineData("owner.pem")]
     [InlineData("trace.log")]
     [InlineData("hello.trace")]
+    [InlineData("chaos-failures.txt")]
     [InlineData("out/1-producer.out")]
     [InlineData("examples/sdk-share/owner.elf")]
     [InlineData("examples/sdk-share/owner.o")]

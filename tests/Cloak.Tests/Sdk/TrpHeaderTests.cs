@@ -67,4 +67,43 @@ public sealed partial class TrpHeaderTests
             Assert.Equal(info.Match >> 25, funct7);
         }
     }
+
+    [GeneratedRegex(@"^#define\s+CLOAK_REPORT_([A-Z_]+)\s+(0x[0-9A-Fa-f]+|\d+)u?\b", RegexOptions.Multiline)]
+    private static partial Regex ReportDefine();
+
+    [GeneratedRegex(@"struct cloak_report \{(?<body>[^}]*)\}", RegexOptions.Singleline)]
+    private static partial Regex ReportStruct();
+
+    [GeneratedRegex(@"(uint\d+)_t (\w+)(?:\[(\d+)\])?;")]
+    private static partial Regex StructField();
+
+    [Fact]
+    public void The_attestation_report_layout_in_the_header_is_the_one_the_chip_writes()
+    {
+        var defines = ReportDefine().Matches(Header).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.StartsWith("0x", StringComparison.Ordinal)
+            ? long.Parse(m.Groups[2].Value[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) : long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+
+        Assert.Equal(AttestationReport.Magic, (uint)defines["MAGIC"]);
+        Assert.Equal(AttestationReport.CurrentVersion, defines["VERSION"]);
+        Assert.Equal(AttestationReport.FlagDebuggable, defines["FLAG_DEBUGGABLE"]);
+        Assert.Equal(AttestationReport.Size, defines["SIZE"]);
+        // struct cloak_report's fields in order, with their sizes: the offsets follow.
+        string body = ReportStruct().Match(Header).Groups["body"].Value;
+        var fields = StructField().Matches(body).Select(m => (Name: m.Groups[2].Value,
+            Size: int.Parse(m.Groups[1].Value[4..], CultureInfo.InvariantCulture) / 8 * (m.Groups[3].Success ? int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) : 1))).ToList();
+        int at = 0;
+        var offsets = new Dictionary<string, int>();
+        foreach (var (name, size) in fields)
+        {
+            offsets[name] = at;
+            at += size;
+        }
+        Assert.Equal(AttestationReport.Size, at);
+        Assert.Equal(AttestationReport.OffFlags, offsets["flags"]);
+        Assert.Equal(AttestationReport.OffChipFingerprint, offsets["chip_fingerprint"]);
+        Assert.Equal(AttestationReport.OffMeasurement, offsets["measurement"]);
+        Assert.Equal(AttestationReport.OffNonce, offsets["nonce"]);
+        Assert.Equal(AttestationReport.OffUserData, offsets["user_data"]);
+        Assert.Equal(AttestationReport.OffSignature, offsets["signature"]);
+    }
 }

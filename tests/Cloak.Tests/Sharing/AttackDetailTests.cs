@@ -13,7 +13,8 @@ public sealed partial class AttackDetailTests
     public static TheoryData<ShareMethod, bool, bool> EveryConfigurationInBothModes()
     {
         var rows = new TheoryData<ShareMethod, bool, bool>();
-        foreach (var c in Configuration.All)
+        // The attested configurations have their own checks (AttestedExchangeTests).
+        foreach (var c in Configuration.All.Where(c => !c.Attested))
             foreach (bool authenticated in new[] { false, true })
                 rows.Add(c.Method, c.Signed, authenticated);
         return rows;
@@ -22,7 +23,7 @@ public sealed partial class AttackDetailTests
     public static TheoryData<ShareMethod, bool> EveryConfiguration()
     {
         var rows = new TheoryData<ShareMethod, bool>();
-        foreach (var c in Configuration.All) rows.Add(c.Method, c.Signed);
+        foreach (var c in Configuration.All.Where(c => !c.Attested)) rows.Add(c.Method, c.Signed);
         return rows;
     }
 

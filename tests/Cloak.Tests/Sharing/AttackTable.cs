@@ -2,16 +2,20 @@ using Cloak.Demo;
 
 namespace Cloak.Tests.Sharing;
 
-/// <summary>One configuration of the matrix: a sharing method and, for M4/M5, signed pairwise exchanges.</summary>
-public readonly record struct Configuration(ShareMethod Method, bool Signed)
+/// <summary>One configuration of the matrix: a sharing method and, for M4/M5, signed pairwise exchanges, or (M3-M5) attested ones.</summary>
+public readonly record struct Configuration(ShareMethod Method, bool Signed, bool Attested = false)
 {
-    public string Name => Signed ? $"{Method} signed" : Method.ToString();
+    public string Name => Signed ? $"{Method} signed" : Attested ? $"{Method} attested" : Method.ToString();
 
     public static IReadOnlyList<Configuration> All { get; } =
     [
         new(ShareMethod.M1, false), new(ShareMethod.M2, false), new(ShareMethod.M3, false), new(ShareMethod.M4, false),
         new(ShareMethod.M5, false), new(ShareMethod.M4, true), new(ShareMethod.M5, true),
+        new(ShareMethod.M3, false, true), new(ShareMethod.M4, false, true), new(ShareMethod.M5, false, true),
     ];
+
+    /// <summary>The configurations of the attested-exchange table (M5's exchanges are M4's).</summary>
+    public static IReadOnlyList<Configuration> AttestedOnly { get; } = [new(ShareMethod.M3, false, true), new(ShareMethod.M4, false, true)];
 }
 
 /// <summary>
@@ -31,15 +35,29 @@ internal static class AttackTable
         | M5        | shared / shared | shared / shared | succeeded / succeeded | shared / shared | succeeded / detected | succeeded / detected | detected / detected |
         | M4 signed | shared / shared | shared / shared | detected / detected   | shared / shared | succeeded / detected | succeeded / detected | detected / detected |
         | M5 signed | shared / shared | shared / shared | detected / detected   | shared / shared | succeeded / detected | succeeded / detected | detected / detected |
+        | M3 attested | shared / shared | shared / shared | detected / detected | shared / shared | succeeded / detected | succeeded / detected | detected / detected |
+        | M4 attested | shared / shared | shared / shared | detected / detected | shared / shared | succeeded / detected | succeeded / detected | detected / detected |
+        | M5 attested | shared / shared | shared / shared | detected / detected | shared / shared | succeeded / detected | succeeded / detected | detected / detected |
         """;
 
-    public static IReadOnlyList<Attack> Attacks { get; } = Enum.GetValues<Attack>();
+    /// <summary>The attacks only an attested exchange meets (docs/attacks.md, docs/attestation.md); same notation.</summary>
+    public const string AttestedMarkdown = """
+        | method      | Impostor            | Debuggable          | ReportReplay        |
+        |-------------|---------------------|---------------------|---------------------|
+        | M3 attested | detected / detected | detected / detected | detected / detected |
+        | M4 attested | detected / detected | detected / detected | detected / detected |
+        """;
 
-    /// <summary>The expected verdict of one cell, read from <see cref="Markdown"/>.</summary>
+    public static IReadOnlyList<Attack> Attacks { get; } = [Attack.None, Attack.Snoop, Attack.Mitm, Attack.Remap, Attack.Tamper, Attack.Replay, Attack.Context];
+
+    public static IReadOnlyList<Attack> AttestedAttacks { get; } = [Attack.Impostor, Attack.Debuggable, Attack.ReportReplay];
+
+    /// <summary>The expected verdict of one cell, read from <see cref="Markdown"/> (or <see cref="AttestedMarkdown"/>).</summary>
     public static Verdict Expected(Configuration configuration, Attack attack, bool authenticated)
     {
-        string[] header = Cells(Rows[0]);
-        string[] row = Rows.Skip(2).Select(Cells).Single(r => r[0] == configuration.Name);
+        var rows = AttestedAttacks.Contains(attack) ? RowsOf(AttestedMarkdown) : Rows;
+        string[] header = Cells(rows[0]);
+        string[] row = rows.Skip(2).Select(Cells).Single(r => r[0] == configuration.Name);
         string cell = row[Array.IndexOf(header, attack.ToString())];
         string word = cell.Split(" / ")[authenticated ? 1 : 0];
         return word switch
@@ -58,7 +76,16 @@ internal static class AttackTable
         from auth in new[] { false, true }
         select (c, a, auth, Expected(c, a, auth));
 
-    private static string[] Rows => Markdown.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>Every cell of the attested-exchange table.</summary>
+    public static IEnumerable<(Configuration Configuration, Attack Attack, bool Authenticated, Verdict Expected)> AllAttested =>
+        from c in Configuration.AttestedOnly
+        from a in AttestedAttacks
+        from auth in new[] { false, true }
+        select (c, a, auth, Expected(c, a, auth));
+
+    private static string[] Rows => RowsOf(Markdown);
+
+    private static string[] RowsOf(string markdown) => markdown.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static string[] Cells(string row) => [.. row.Trim('|').Split('|').Select(c => c.Trim())];
 }

@@ -20,14 +20,15 @@ internal static class Scenarios
     {
         get
         {
-            foreach (string name in new[] { "share_owner", "share_client", "share_spy" }) GuestPrograms.Elf($"share/{name}.elf");
+            foreach (string name in new[] { "share_owner", "share_client", "share_spy", "share_member" }) GuestPrograms.Elf($"share/{name}.elf");
             return Path.Combine(Repository.GuestBuildDirectory, "share");
         }
     }
 
     public static ScenarioOptions Options(ShareMethod method, Attack attack = Attack.None, bool authenticated = false, bool signed = false,
-        int? clients = null, int seed = 1) => new()
+        int? clients = null, int seed = 1, bool attested = false) => new()
         {
+            Attested = attested,
             Method = method,
             Attack = attack,
             Authenticated = authenticated,
@@ -41,8 +42,9 @@ internal static class Scenarios
     public static ScenarioResult Run(ScenarioOptions options) =>
         Cache.GetOrAdd(options, o => new Lazy<ScenarioResult>(() => ShareScenario.Run(o))).Value;
 
-    public static ScenarioResult Run(ShareMethod method, Attack attack = Attack.None, bool authenticated = false, bool signed = false, int? clients = null) =>
-        Run(Options(method, attack, authenticated, signed, clients));
+    public static ScenarioResult Run(ShareMethod method, Attack attack = Attack.None, bool authenticated = false, bool signed = false, int? clients = null,
+        bool attested = false) =>
+        Run(Options(method, attack, authenticated, signed, clients, attested: attested));
 }
 
 /// <summary>What the tests read out of a scenario's result: each process's output, its claim narration, a description for failures.</summary>

@@ -82,18 +82,28 @@ const char *cloak_share_error(int code)
     case CLOAK_SHARE_E_NOT_PROTECTED: return "not running in encrypted execution mode";
     case CLOAK_SHARE_E_RANGE: return "a key slot or size out of range";
     case CLOAK_SHARE_E_ATTEST: return "the peer's attestation report was refused";
+    case CLOAK_SHARE_E_EAR_FULL: return "the chip's encrypted attribute register table is full";
+    case CLOAK_SHARE_E_KEY_TABLE_FULL: return "the chip's key table is full";
     default: return "unknown error";
     }
 }
 
 static void wipe(volatile uint8_t *p, size_t n) { while (n--) *p++ = 0; }
 
+/* A refused EAR setting in words: a full table is a limit of the chip (docs/cli.md --ear-entries), not a bug. */
+static int chip_refusal(long status)
+{
+    return status == CLOAK_TRP_EAR_FULL ? CLOAK_SHARE_E_EAR_FULL
+         : status == CLOAK_TRP_KEY_TABLE_FULL ? CLOAK_SHARE_E_KEY_TABLE_FULL : CLOAK_SHARE_E_CHIP;
+}
+
 int cloak_member_init(struct cloak_member **member)
 {
     if (!cloak_encrypted()) return CLOAK_SHARE_E_NOT_PROTECTED;
     struct cloak_member *m = cloak_mmap(HIDDEN_SIZE);
     if (!m) return CLOAK_SHARE_E_SYSTEM;
-    if (cloak_trp_hidden(m, HIDDEN_SIZE) != CLOAK_TRP_OK) return CLOAK_SHARE_E_CHIP;
+    long status = cloak_trp_hidden(m, HIDDEN_SIZE);
+    if (status != CLOAK_TRP_OK) return chip_refusal(status);
     step("3(b)/9(d1)", "this process made its hidden data region: encrypted under a key the chip generated and never exposes");
     *member = m;
     return CLOAK_SHARE_OK;
@@ -304,7 +314,7 @@ static int install(struct cloak_member *m, int slot, uint8_t *base, uint64_t siz
     memcpy(m->ear.key, m->keys[slot], CLOAK_KEY_SIZE);
     long status = cloak_trp_earset(&m->ear);
     wipe(m->ear.key, sizeof m->ear.key);
-    return status == CLOAK_TRP_OK ? CLOAK_SHARE_OK : CLOAK_SHARE_E_CHIP;
+    return status == CLOAK_TRP_OK ? CLOAK_SHARE_OK : chip_refusal(status);
 }
 
 int cloak_region_create(struct cloak_member *m, int slot, uint64_t size, uint32_t kind, struct cloak_region *out)

@@ -13,13 +13,15 @@
 
 #define ROUNDS 3
 #define RECORDS 96
-#define MAX_CLIENTS 32
+/* The largest group the examples run: ShareScenario.MaxClients on the host side must agree. The
+   owner holds one notification region at a time (owner.c), so the chip's EAR table does not limit it. */
+#define MAX_CLIENTS 256
 
 struct record { uint32_t round, index; uint64_t value; char text[48]; };
 struct reply { uint32_t client, round; uint64_t value; };
 struct layout {
     struct record records[RECORDS];
-    struct reply replies[MAX_CLIENTS];
+    struct reply replies[MAX_CLIENTS + 1];   /* indexed by client number, 1 to MAX_CLIENTS */
 };
 
 /* Keys the vendor puts into the sealed images (cloak seal --provision SYMBOL=FILE, or the demo's

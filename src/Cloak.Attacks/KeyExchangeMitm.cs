@@ -114,8 +114,9 @@ public sealed class KeyExchangeMitm : Adversary
     private void Relay(string channel, Exchange x, Process owner)
     {
         if (x.Announced is not { } region || x.InitiatorKey is null || x.ResponderKey is null) return;
-        var area = Powers.Areas(owner).FirstOrDefault(a => a.Segment == region.Segment);
-        if (area.End == 0 || Powers.FrameOf(owner, area.Start) is not { } frame) return;
+        // The owner leaves each notification region once written (guest/share/owner.c), so look for the
+        // segment's frame in whichever process maps it now: the owner, or its client.
+        if (FirstFrame(region.Segment, owner) is not { } frame) return;
         ulong address = frame << 12;
         var ciphertext = Powers.Memory.Read(address, 64).ToArray();
         var plaintext = new byte[64];
@@ -127,6 +128,18 @@ public sealed class KeyExchangeMitm : Adversary
         RegionCipher.EncryptLine(x.ResponderKey, region.RegionId, 0, 0, plaintext, ciphertext);
         Powers.Memory.Write(address, ciphertext);
         NotificationsRelayed++;
+    }
+
+    /// <summary>The frame of a segment's first page in the first live process that maps it (<paramref name="first"/> tried first).</summary>
+    private ulong? FirstFrame(long segment, Process first)
+    {
+        foreach (var process in Powers.Processes.Where(p => p == first).Concat(Powers.Processes.Where(p => p != first)))
+        {
+            if (process.State is ProcessState.Zombie or ProcessState.Reaped) continue;
+            var area = Powers.Areas(process).FirstOrDefault(a => a.Segment == segment);
+            if (area.End != 0 && Powers.FrameOf(process, area.Start) is { } frame) return frame;
+        }
+        return null;
     }
 
     private static void Derive(Exchange x)

@@ -38,8 +38,12 @@
 #define CLOAK_SHARE_E_NOT_PROTECTED -5  /* not running in encrypted execution mode */
 #define CLOAK_SHARE_E_RANGE        -6   /* a key slot or size out of range */
 #define CLOAK_SHARE_E_ATTEST       -7   /* the peer's attestation report was refused */
+#define CLOAK_SHARE_E_EAR_FULL     -8   /* every encrypted attribute register of this process is in use */
+#define CLOAK_SHARE_E_KEY_TABLE_FULL -9 /* the chip's key table has no free slot */
 
-#define CLOAK_KEY_SLOTS 64
+/* Key slots in a member's hidden region: an M4/M5 owner keeps one pairwise key per client (up to
+   256, guest/share/common.h) besides the common key and a fresh one for re-keying. */
+#define CLOAK_KEY_SLOTS 260
 
 /* One member's view of a shared (or notification) region. */
 struct cloak_region {
@@ -83,7 +87,9 @@ int cloak_key_exchange_attested(struct cloak_member *m, int slot, long channel, 
 const char *cloak_attest_refusal(void);
 int cloak_region_create(struct cloak_member *m, int slot, uint64_t size, uint32_t kind, struct cloak_region *out);
 int cloak_region_map(struct cloak_member *m, int slot, long segment, uint32_t region_id, uint32_t kind, struct cloak_region *out);
-/* Leaves a region: clears the EAR entry (cached lines go back encrypted) and unmaps it. */
+/* Leaves a region: clears the EAR entry (cached lines go back encrypted) and unmaps it. The segment
+   stays until its creator destroys it, so an owner may leave a notification region its client has
+   yet to map, and map it again later (cloak_region_map with the pairwise key) to notify a new key. */
 int cloak_region_leave(struct cloak_region *region);
 /* Tells a peer where a region is (segment id and region id are not secret), or learns it. */
 int cloak_region_announce(long channel, const struct cloak_region *region);

@@ -45,6 +45,8 @@ public sealed unsafe partial class Hart
     private FetchTlbEntry* _itlb;
     private ulong _tlbMask;
     private DecodedPage?[] _decodedPages = null!;
+    /// <summary>Decoded pages per key slot (index 0: plain code), so a key-table eviction scans the pages only when the key has any.</summary>
+    private int[] _decodedPagesByKey = new int[1];
     private bool _fastPathEnabled = true;
 
     // The page the executor is running from: holding it keeps its pinned slots alive even if a
@@ -464,7 +466,9 @@ public sealed unsafe partial class Hart
 
     private void DropDecodedPage(ulong index)
     {
-        ulong page = _decodedPages[index]!.PhysicalPage;
+        var dropped = _decodedPages[index]!;
+        ulong page = dropped.PhysicalPage;
+        if (dropped.KeySlot < _decodedPagesByKey.Length) _decodedPagesByKey[dropped.KeySlot]--;
         _decodedPages[index] = null;
         for (int i = 0; i <= (int)_tlbMask; i++)
             if (_itlb[i].PhysicalPage == page) _itlb[i].Tag = InvalidTag;
@@ -575,6 +579,7 @@ public sealed unsafe partial class Hart
         if (page is null)
         {
             page = _decodedPages[index] = new DecodedPage { PhysicalPage = physicalPage, KeySlot = keySlot, RegionId = regionId, FirstLine = firstLine, Instance = instance };
+            if (keySlot < _decodedPagesByKey.Length) _decodedPagesByKey[keySlot]++;
             DecodedPagesBuilt++;
             // Stores to this page must now see the slow path, which drops the decoded copy.
             for (int i = 0; i <= (int)_tlbMask; i++)

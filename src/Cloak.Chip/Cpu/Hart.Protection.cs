@@ -61,11 +61,15 @@ public sealed unsafe partial class Hart
             FastPathEnabled = _tracer is null && !tapped;
         };
         protection.DataCache.MapsDiscarding += FlushDataTlb;
+        _decodedPagesByKey = new int[protection.Options.KeySlots + 1];
         protection.KeyEvicted += slot =>
         {
-            _icache.Invalidate((_, key) => key == slot);
-            for (ulong i = 0; i < (ulong)_decodedPages.Length; i++)
-                if (_decodedPages[i] is { } page && page.KeySlot == slot) DropDecodedPage(i);
+            _icache.InvalidateKey(slot);
+            // Most evicted keys are data keys (a hidden or shared region of a switched-out process) with
+            // no decoded code: skip the scan of every page of DRAM then (large sharing groups evict often).
+            if (slot >= _decodedPagesByKey.Length || _decodedPagesByKey[slot] > 0)
+                for (ulong i = 0; i < (ulong)_decodedPages.Length; i++)
+                    if (_decodedPages[i] is { } page && page.KeySlot == slot) DropDecodedPage(i);
             FlushTlb();
         };
     }

@@ -39,13 +39,13 @@ internal sealed class InstructionCache(int bytes, int ways, Action<ulong, int> e
         return false;
     }
 
-    /// <summary>Drops every line of a key slot or of a physical range.</summary>
-    public void Invalidate(Func<ulong, int, bool> which)
+    /// <summary>Invalidates every line cached under <paramref name="keySlot"/> (its key left the key table).</summary>
+    public void InvalidateKey(int keySlot)
     {
         for (int i = 0; i < _tags.Length; i++)
-            if (_tags[i].Valid && which(_tags[i].Line, _tags[i].KeySlot))
+            if (_tags[i].Valid && _tags[i].KeySlot == keySlot)
             {
-                evicted(_tags[i].Line, _tags[i].KeySlot);
+                evicted(_tags[i].Line, keySlot);
                 _tags[i] = default;
             }
     }

@@ -21,6 +21,8 @@ internal sealed partial class KeyTable : IDisposable
         public readonly byte[] Key = new byte[KeySize];
         public XtsAes128? Cipher;
         public LineMac? Mac;
+        /// <summary>Keyed hash of <see cref="Key"/>: compared before the key itself (see <see cref="Fingerprint"/>).</summary>
+        public int Fingerprint;
         public int References;
         public ulong LastUse;
         public bool Occupied;
@@ -45,15 +47,14 @@ internal sealed partial class KeyTable : IDisposable
     public int Acquire(ReadOnlySpan<byte> key)
     {
         if (key.Length != KeySize) throw new ArgumentException("region keys are 32 bytes");
-        for (int i = 1; i < _slots.Length; i++)
+        int fingerprint = Fingerprint(key);
+        int found = IndexOf(key, fingerprint);
+        if (found > 0)
         {
-            var s = _slots[i];
-            if (s.Occupied && CryptographicOperations.FixedTimeEquals(s.Key, key))
-            {
-                s.References++;
-                s.LastUse = ++_clock;
-                return i;
-            }
+            var s = _slots[found];
+            s.References++;
+            s.LastUse = ++_clock;
+            return found;
         }
         int free = -1;
         for (int i = 1; i < _slots.Length && free < 0; i++)
@@ -70,8 +71,8 @@ internal sealed partial class KeyTable : IDisposable
         }
         var slot = _slots[free];
         key.CopyTo(slot.Key);
+        slot.Fingerprint = fingerprint;
         slot.Cipher = new XtsAes128(key[..16], key[16..]);
-        slot.Mac = LineCrypto.CreateMac(key);
         slot.Occupied = true;
         slot.References = 1;
         slot.LastUse = ++_clock;
@@ -91,14 +92,45 @@ internal sealed partial class KeyTable : IDisposable
     }
 
     public XtsAes128 Cipher(int slot) => _slots[slot].Cipher ?? throw new InvalidOperationException($"key slot {slot} is empty");
-    public LineMac Mac(int slot) => _slots[slot].Mac ?? throw new InvalidOperationException($"key slot {slot} is empty");
+    /// <summary>The slot's MAC, derived on first use: only authenticated memory needs one, and deriving it (HKDF) on every slot fill cost more than the fill.</summary>
+    public LineMac Mac(int slot)
+    {
+        var s = _slots[slot];
+        if (!s.Occupied) throw new InvalidOperationException($"key slot {slot} is empty");
+        return s.Mac ??= LineCrypto.CreateMac(s.Key);
+    }
 
     /// <summary>Copies a slot's key into the chip's own sealed-context buffer (never to anything outside the chip).</summary>
     public void CopyKey(int slot, Span<byte> destination) => _slots[slot].Key.CopyTo(destination);
 
+    /// <summary>
+    /// A 32-bit hash of a key under the runtime's per-process random seed (<see cref="HashCode"/>), so
+    /// a look-up compares whole keys only in the slot whose fingerprint matches: a resumed context
+    /// re-acquires each of its keys, and comparing every key of a 64-slot table each time was a
+    /// quarter of a large sharing group's host time. The fingerprint stays on chip like the key.
+    /// </summary>
+    private static int Fingerprint(ReadOnlySpan<byte> key)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(key);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The slot holding <paramref name="key"/>, or -1.</summary>
+    private int IndexOf(ReadOnlySpan<byte> key, int fingerprint)
+    {
+        for (int i = 1; i < _slots.Length; i++)
+        {
+            var s = _slots[i];
+            if (s.Occupied && s.Fingerprint == fingerprint && CryptographicOperations.FixedTimeEquals(s.Key, key)) return i;
+        }
+        return -1;
+    }
+
     private static void Wipe(Slot slot)
     {
         CryptographicOperations.ZeroMemory(slot.Key);
+        slot.Fingerprint = 0;
         slot.Cipher?.Dispose();
         slot.Mac?.Dispose();
         slot.Cipher = null;

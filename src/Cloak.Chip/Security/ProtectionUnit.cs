@@ -19,6 +19,8 @@ internal sealed partial class ProtectionUnit : IDisposable
     private const int ContextNonceSize = 12, ContextTagSize = 16, ContextHeaderSize = 4 + 8;
     private const int EarRecordSize = 8 + 8 + 4 + 1 + 1 + 1 + 1 + KeyTable.KeySize + 4; // 60
     private readonly byte[] _contextKey;
+    /// <summary>The context-sealing cipher, made once: a context is sealed and unsealed at every switch of a protected process.</summary>
+    private readonly AesGcm _contextCipher;
     private readonly byte[] _keyTagKey;
     private readonly Dictionary<int, ulong> _keyTags = [];
 
@@ -28,6 +30,7 @@ internal sealed partial class ProtectionUnit : IDisposable
         Identity = identity;
         Options = options;
         _contextKey = identity.DeriveSecret("cloak context sealing", 32);
+        _contextCipher = new AesGcm(_contextKey, ContextTagSize);
         _keyTagKey = identity.DeriveSecret("cloak key tag", 32);
         byte[] treeKey = identity.DeriveSecret("cloak counter tree", 16);
         Keys = new KeyTable(options.KeySlots + 1);
@@ -134,8 +137,7 @@ internal sealed partial class ProtectionUnit : IDisposable
             BinaryPrimitives.WriteUInt64LittleEndian(blob.AsSpan(4), entry.Version);
             var nonce = blob.AsSpan(ContextHeaderSize, ContextNonceSize);
             RandomNumberGenerator.Fill(nonce);
-            using var gcm = new AesGcm(_contextKey, ContextTagSize);
-            gcm.Encrypt(nonce, plain, blob.AsSpan(ContextHeaderSize + ContextNonceSize, plainLength), blob.AsSpan(blob.Length - ContextTagSize),
+            _contextCipher.Encrypt(nonce, plain, blob.AsSpan(ContextHeaderSize + ContextNonceSize, plainLength), blob.AsSpan(blob.Length - ContextTagSize),
                 AssociatedData(state.ContextId, entry));
             Statistics.ContextSaves++;
             return blob;
@@ -167,10 +169,9 @@ internal sealed partial class ProtectionUnit : IDisposable
         byte[] plain = new byte[plainLength];
         try
         {
-            using var gcm = new AesGcm(_contextKey, ContextTagSize);
             try
             {
-                gcm.Decrypt(blob.Slice(ContextHeaderSize, ContextNonceSize), blob.Slice(ContextHeaderSize + ContextNonceSize, plainLength),
+                _contextCipher.Decrypt(blob.Slice(ContextHeaderSize, ContextNonceSize), blob.Slice(ContextHeaderSize + ContextNonceSize, plainLength),
                     blob[^ContextTagSize..], plain, AssociatedData(id, entry));
             }
             catch (AuthenticationTagMismatchException)
@@ -263,6 +264,7 @@ internal sealed partial class ProtectionUnit : IDisposable
     public void Dispose()
     {
         CryptographicOperations.ZeroMemory(_contextKey);
+        _contextCipher.Dispose();
         CryptographicOperations.ZeroMemory(_keyTagKey);
         Keys.Dispose();
         Tree?.Dispose();

@@ -16,14 +16,21 @@ public sealed record SecurityOptions
 {
     public MemoryProtectionMode Mode { get; init; } = MemoryProtectionMode.Confidentiality;
 
-    /// <summary>Entries in each process's encrypted attribute register table.</summary>
+    /// <summary>The fewest and most encrypted attribute registers a chip may have per process.</summary>
+    public const int MinEarEntries = 4, MaxEarEntries = 1024;
+
+    /// <summary>Entries in each process's encrypted attribute register table (hardware default 64).</summary>
     public int EarEntries { get; init; } = 64;
 
     /// <summary>Slots in the on-chip key table (keys of the running and recently run processes).</summary>
     public int KeySlots { get; init; } = 64;
 
-    /// <summary>Protected contexts the chip can track (each has an on-chip version for replay detection).</summary>
-    public int ProtectedContexts { get; init; } = 256;
+    /// <summary>
+    /// Protected contexts the chip can track (each has an on-chip version for replay detection, about
+    /// 48 bytes with its binding). 1024 lets a sharing group of 256 clients and its owner run beside
+    /// other protected processes.
+    /// </summary>
+    public int ProtectedContexts { get; init; } = 1024;
 
     /// <summary>Data cache: total bytes and ways (64-byte lines).</summary>
     public int DataCacheBytes { get; init; } = 32 * 1024;
@@ -53,7 +60,8 @@ public sealed record SecurityOptions
     public void Validate()
     {
         static bool PowerOfTwo(int v) => v > 0 && (v & (v - 1)) == 0;
-        if (EarEntries is < 4 or > 1024) throw new ArgumentOutOfRangeException(nameof(EarEntries), EarEntries, "EAR entries must be 4-1024");
+        if (EarEntries is < MinEarEntries or > MaxEarEntries)
+            throw new ArgumentOutOfRangeException(nameof(EarEntries), EarEntries, $"EAR entries must be {MinEarEntries}-{MaxEarEntries}");
         if (KeySlots is < 4 or > 4096) throw new ArgumentOutOfRangeException(nameof(KeySlots), KeySlots, "key slots must be 4-4096");
         if (ProtectedContexts is < 1 or > 65536) throw new ArgumentOutOfRangeException(nameof(ProtectedContexts), ProtectedContexts, "protected contexts must be 1-65536");
         foreach (var (bytes, ways, name, bytesName, waysName) in new[]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Cloak.Chip.Security;
 using Cloak.Cli.Terminal;
 using Cloak.Demo;
 using Cloak.Observation;
@@ -27,7 +28,12 @@ internal static class DemoCommand
             DefaultValueFactory = _ => "m4",
         };
         method.AcceptOnlyFromAmong("m1", "m2", "m3", "m4", "m5");
-        var clients = new Option<int?>("--clients") { Description = "Clients of the owner: 1-32 for M1, 2-32 for M4 and M5 (default 3); M2 and M3 have one.", HelpName = "N" };
+        var clients = new Option<int?>("--clients") { Description = $"Clients of the owner: 1-{ShareScenario.MaxClients} for M1, 2-{ShareScenario.MaxClients} for M4 and M5 (default 3); M2 and M3 have one.", HelpName = "N" };
+        var earEntries = new Option<int?>("--ear-entries")
+        {
+            Description = $"Encrypted attribute registers per process on the demo's chip ({SecurityOptions.MinEarEntries}-{SecurityOptions.MaxEarEntries}, default {new SecurityOptions().EarEntries}); a process that needs more is refused by the chip.",
+            HelpName = "N",
+        };
         var attack = new Option<string>("--attack")
         {
             Description = "What the OS does meanwhile: none, snoop, mitm, remap, tamper, replay or context; with --attested also impostor, debuggable or report-replay.",
@@ -45,7 +51,7 @@ internal static class DemoCommand
         var reports = new ReportOptions();
         var command = new Command("demo", "Run a sharing method end to end on a fresh chip with sealed owner and client programs, narrate each claim step, show what a process reads beside what the OS sees, and give a verdict. Plain 'cloak demo' is M4 with 3 clients under a snooping OS.")
         {
-            method, clients, attack, auth, signedExchange, attested, saveReports, narrate, seed,
+            method, clients, attack, auth, signedExchange, attested, saveReports, narrate, seed, earEntries,
         };
         foreach (var option in instruments.All) command.Options.Add(option);
         foreach (var option in reports.All) command.Options.Add(option);
@@ -64,9 +70,12 @@ internal static class DemoCommand
                 Narration = Console.Out,
                 Narrate = Enum.Parse<NarrationLevel>(parse.GetRequiredValue(narrate), ignoreCase: true),
                 Seed = parse.GetValue(seed),
+                EarEntries = parse.GetValue(earEntries),
             };
-            if (options.ClientCount is < 1 or > 32)
-                throw new CliError(ExitCodes.Usage, "--clients must be 1-32");
+            if (options.ClientCount is < 1 or > ShareScenario.MaxClients)
+                throw new CliError(ExitCodes.Usage, $"--clients must be 1-{ShareScenario.MaxClients} (the example programs' group limit)");
+            if (options.EarEntries is < SecurityOptions.MinEarEntries or > SecurityOptions.MaxEarEntries)
+                throw new CliError(ExitCodes.Usage, $"--ear-entries must be {SecurityOptions.MinEarEntries}-{SecurityOptions.MaxEarEntries} (the chip's limits)");
             if (options.Method is ShareMethod.M2 or ShareMethod.M3 && options.ClientCount != 1)
                 throw new CliError(ExitCodes.Usage, "M2 and M3 are between two processes: --clients must be 1");
             if (options.Method is ShareMethod.M4 or ShareMethod.M5 && options.ClientCount < 2)
@@ -155,7 +164,7 @@ internal static class DemoCommand
         foreach (var p in result.Processes.Where(p => p.KillReason is not null))
             o.WriteLine($"  [{result.Who(p.Pid)}] killed: {p.KillReason}");
         if (result.Setup is { } setup)
-            o.WriteLine($"  group set up after {setup.Instructions:N0} guest instructions, {setup.HostTime.TotalMilliseconds:F0} ms of host time");
+            o.WriteLine($"  group set up after {setup.Instructions:N0} guest instructions, {setup.HostTime.TotalMilliseconds:F0} ms of host time ({setup.ProcessorTime.TotalMilliseconds:F0} ms of processor time)");
         if (reportDirectory is not null) AttestCommand.SaveReports(o, reportDirectory, result);
         o.WriteLine();
         o.WriteLine($"Verdict: {Describe(result.Verdict)}");

@@ -68,6 +68,10 @@ public partial class CliUsageTests
     [InlineData("--bogus", "--bogus")]
     [InlineData("run {hello} --misaligned sometimes", "sometimes")]
     [InlineData("frobnicate", "frobnicate")]
+    [InlineData("demo m4 --clients 257", "--clients must be 1-256")]
+    [InlineData("demo m5 --clients 1000", "--clients must be 1-256")]
+    [InlineData("demo m4 --ear-entries 3", "--ear-entries must be 4-1024")]
+    [InlineData("demo m4 --ear-entries 1025", "--ear-entries must be 4-1024")]
     public async Task A_usage_error_exits_2_with_one_error_line_naming_the_problem(string arguments, string named)
     {
         var result = await CliRunner.RunAsync(Arguments(arguments));

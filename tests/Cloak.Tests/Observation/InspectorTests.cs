@@ -74,7 +74,7 @@ public class InspectorTests
     public void In_authenticated_mode_each_line_shows_its_counter_and_MAC_and_both_check()
     {
         // The snooping OS reads DRAM, which makes the chip write dirty lines back: their counters and MACs are then current.
-        var (_, _, inspector) = Run(true, [AfterTheRecords], [InspectionTarget.Parse("client:shared+256"), InspectionTarget.Parse("owner:notification+64")], Attack.Snoop);
+        var (_, _, inspector) = Run(true, [AfterTheRecords], [InspectionTarget.Parse("client:shared+256"), InspectionTarget.Parse("client:notification+64")], Attack.Snoop);
 
         var lines = inspector!.Snapshots.Single().Processes.SelectMany(p => p.Inspection?.Lines ?? []).Where(l => l.PhysicalAddress is not null).ToList();
         Assert.NotEmpty(lines);

@@ -40,10 +40,11 @@ public sealed class SharingFunctionTests
     [Theory]
     [InlineData(8, true)]
     [InlineData(16, false)]
-    [InlineData(16, true)]
     [InlineData(32, false)]
     [InlineData(32, true)]
-    public void M4_shares_correctly_with_large_groups_up_to_the_maximum_of_32_clients(int clients, bool authenticated)
+    [InlineData(64, false)]
+    [InlineData(64, true)]
+    public void M4_shares_correctly_with_large_groups(int clients, bool authenticated)
     {
         var result = Scenarios.Run(ShareMethod.M4, Attack.None, authenticated, clients: clients);
 
@@ -96,7 +97,8 @@ public sealed class SharingFunctionTests
     [InlineData(ShareMethod.M4, 1)]
     [InlineData(ShareMethod.M5, 1)]
     [InlineData(ShareMethod.M1, 0)]
-    [InlineData(ShareMethod.M4, 33)]
+    [InlineData(ShareMethod.M4, ShareScenario.MaxClients + 1)]
+    [InlineData(ShareMethod.M1, ShareScenario.MaxClients + 1)]
     [InlineData(ShareMethod.M1, -1)]
     public void A_group_size_the_method_does_not_allow_is_an_argument_error(ShareMethod method, int clients)
     {

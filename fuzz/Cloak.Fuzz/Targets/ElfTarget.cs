@@ -68,20 +68,6 @@ public sealed class ElfTarget : FuzzTarget
             RamSize = OsRam,
             Kernel = new KernelOptions { MaxInstructions = RunBudget, SwapSlots = 64, Quantum = 5_000 },
         });
-        try
-        {
-            machine.Register("fuzzed", image);
-            machine.Start("fuzzed");
-        }
-        catch (ElfFormatException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("out of memory", StringComparison.Ordinal))
-        {
-            return false;
-        }
-        Watchdog.Run(token => machine.Run(token));
-        return true;
+        return UserProgramRun.StartAndRun(machine, "fuzzed", () => machine.Register("fuzzed", image));
     }
 }

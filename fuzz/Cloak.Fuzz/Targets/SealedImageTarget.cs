@@ -48,21 +48,7 @@ public sealed class SealedImageTarget : FuzzTarget
             Identity = FuzzChip.Identity,
             Kernel = new KernelOptions { MaxInstructions = RunBudget, SwapSlots = 256, Quantum = 10_000 },
         });
-        try
-        {
-            machine.Register("sealed", image);
-            machine.Start("sealed");
-        }
-        catch (ElfFormatException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("out of memory", StringComparison.Ordinal))
-        {
-            return false;
-        }
-        Watchdog.Run(token => machine.Run(token));
-        return true;
+        return UserProgramRun.StartAndRun(machine, "sealed", () => machine.Register("sealed", image));
     }
 
     /// <summary>Writes the digest the header's fields call for, where the header is readable at all.</summary>

@@ -83,17 +83,13 @@ internal sealed partial class ProtectionUnit
             for (int i = 0, at = 268; i < count; i++, at += EarRecordSize)
             {
                 var record = plain.AsSpan(at, EarRecordSize);
+                var e = ReadEarRecord(record);
                 var opened = new OpenedEntry
                 {
-                    Start = BinaryPrimitives.ReadUInt64LittleEndian(record),
-                    Length = BinaryPrimitives.ReadUInt64LittleEndian(record[8..]),
-                    RegionId = BinaryPrimitives.ReadUInt32LittleEndian(record[16..]),
-                    Kind = (RegionKind)record[20],
-                    Permissions = (RegionPermissions)record[21],
-                    FreshIsZero = record[22] != 0,
-                    Instance = BinaryPrimitives.ReadUInt32LittleEndian(record[56..]),
+                    Start = e.Start, Length = e.Length, RegionId = e.RegionId, Kind = e.Kind,
+                    Permissions = e.Permissions, FreshIsZero = e.FreshIsZero, Instance = e.Instance,
                 };
-                record[24..(24 + KeyTable.KeySize)].CopyTo(opened.Key);
+                EarRecordKey(record).CopyTo(opened.Key);
                 entries.Add(opened);
             }
             return ContextRefusal.None;

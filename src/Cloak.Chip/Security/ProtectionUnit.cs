@@ -186,19 +186,9 @@ internal sealed partial class ProtectionUnit : IDisposable
             for (int i = 0, at = 268; i < count; i++, at += EarRecordSize)
             {
                 var record = plain.AsSpan(at, EarRecordSize);
-                int slot = Keys.Acquire(record[24..(24 + KeyTable.KeySize)]);
-                if (slot < 0) throw new InvalidOperationException("the key table cannot hold a resumed context's keys");
-                var e = new EarEntry
-                {
-                    Start = BinaryPrimitives.ReadUInt64LittleEndian(record),
-                    Length = BinaryPrimitives.ReadUInt64LittleEndian(record[8..]),
-                    RegionId = BinaryPrimitives.ReadUInt32LittleEndian(record[16..]),
-                    Kind = (RegionKind)record[20],
-                    Permissions = (RegionPermissions)record[21],
-                    FreshIsZero = record[22] != 0,
-                    Instance = BinaryPrimitives.ReadUInt32LittleEndian(record[56..]),
-                    KeySlot = slot,
-                };
+                var e = ReadEarRecord(record);
+                e.KeySlot = Keys.Acquire(EarRecordKey(record));
+                if (e.KeySlot < 0) throw new InvalidOperationException("the key table cannot hold a resumed context's keys");
                 ear.TryAdd(e, out _);
             }
             state = new ProtectedState(id, entry.ProgramIdentity, entry.Debuggable, ear);
@@ -210,6 +200,20 @@ internal sealed partial class ProtectionUnit : IDisposable
             CryptographicOperations.ZeroMemory(plain);
         }
     }
+
+    /// <summary>An EAR entry as <see cref="Seal"/> wrote it into a context (no key slot: the key is <see cref="EarRecordKey"/>).</summary>
+    private static EarEntry ReadEarRecord(ReadOnlySpan<byte> record) => new()
+    {
+        Start = BinaryPrimitives.ReadUInt64LittleEndian(record),
+        Length = BinaryPrimitives.ReadUInt64LittleEndian(record[8..]),
+        RegionId = BinaryPrimitives.ReadUInt32LittleEndian(record[16..]),
+        Kind = (RegionKind)record[20],
+        Permissions = (RegionPermissions)record[21],
+        FreshIsZero = record[22] != 0,
+        Instance = BinaryPrimitives.ReadUInt32LittleEndian(record[56..]),
+    };
+
+    private static ReadOnlySpan<byte> EarRecordKey(ReadOnlySpan<byte> record) => record[24..(24 + KeyTable.KeySize)];
 
     private ContextRefusal Refuse(ContextRefusal why)
     {

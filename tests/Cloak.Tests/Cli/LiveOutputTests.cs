@@ -25,7 +25,7 @@ public sealed class LiveOutputTests
     /// <summary>
     /// The lines are timed against the interpreter, the reference engine: the block translator runs
     /// slow_lines' loop several times faster, and a fast machine would then print the four lines too
-    /// close together to tell live output from output held until exit.
+    /// close together to tell live output from output held until exit, or end before a signal lands.
     /// </summary>
     private const string Interpreted = "--engine=interp";
 
@@ -103,7 +103,7 @@ public sealed class LiveOutputTests
         using var temp = new TempDirectory();
         string stats = temp.File("stats.json"), events = temp.File("events.jsonl"), timeline = temp.File("timeline.json"), dir = temp.File("out");
         string[] output = outputDir ? ["--output-dir", dir] : [];
-        using var cloak = LiveCli.Start(["run", "--stats", "--stats-json", stats, "--events", events, "--timeline", timeline, .. output, SlowLines(mode)]);
+        using var cloak = LiveCli.Start(["run", Interpreted, "--stats", "--stats-json", stats, "--events", events, "--timeline", timeline, .. output, SlowLines(mode)]);
 
         if (outputDir)
         {

@@ -89,9 +89,16 @@ public sealed unsafe partial class Hart
             int endSlot = (int)(((at - 1) & PageOffsetMask) >> 1) + 1;
             if (ops.Count == 0) return new TranslatedBlock(pc, firstSlot, firstSlot + 1, int.MaxValue, null);
 
+            long[] key = BlockCache.KeyOf(ops);
+            if (hart._blockCache.TryGet(key, out var shared))
+            {
+                hart.BlocksReused++;
+                return new TranslatedBlock(pc, firstSlot, endSlot, ops.Count, shared);
+            }
             var method = new DynamicMethod($"block_{pc:x}", typeof(int), [typeof(Hart), typeof(long), typeof(long)], typeof(Hart), skipVisibility: true);
             new BlockCompiler(hart, method.GetILGenerator(), ops, pc).Emit(at);
             var function = method.CreateDelegate<BlockFunction>();
+            hart._blockCache.Add(key, function);
             return new TranslatedBlock(pc, firstSlot, endSlot, ops.Count, function);
         }
 

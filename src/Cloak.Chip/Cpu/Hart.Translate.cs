@@ -22,7 +22,7 @@ public sealed unsafe partial class Hart
     // A block's exit kinds (its return value).
     private const int BlockContinue = 0, BlockTrap = 1, BlockEndSlice = 2;
 
-    /// <summary>Blocks translated since reset (each is a DynamicMethod).</summary>
+    /// <summary>Blocks translated since reset; <see cref="BlocksReused"/> of them took a function already compiled for the same instructions.</summary>
     public ulong BlocksTranslated { get; private set; }
 
     /// <summary>Instructions retired inside translated blocks.</summary>

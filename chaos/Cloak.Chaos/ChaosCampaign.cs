@@ -40,6 +40,9 @@ public sealed class CampaignSummary
     public Dictionary<ChaosActionKind, long> ActionsByKind { get; } = [];
     public Dictionary<string, long> Endings { get; } = new(StringComparer.Ordinal);
     public List<(ChaosCase Case, Violation Violation)> Violations { get; } = [];
+
+    /// <summary>Canaries a program the chaos had tampered with stored in plain itself (<see cref="ChaosRunResult.Disclosures"/>), with their seeds.</summary>
+    public List<(ChaosCase Case, string Disclosure)> Disclosures { get; } = [];
     public double RunsPerSecond => Elapsed.TotalSeconds > 0 ? Runs / Elapsed.TotalSeconds : 0;
 }
 
@@ -82,6 +85,7 @@ public static class ChaosCampaign
             foreach (var action in result.Actions) summary.ActionsByKind[action.Kind] = summary.ActionsByKind.GetValueOrDefault(action.Kind) + 1;
             foreach (string outcome in result.Outcomes) Count(summary.Endings, outcome);
             foreach (var v in violations) summary.Violations.Add((chaosCase, v));
+            foreach (string d in result.Disclosures) summary.Disclosures.Add((chaosCase, d));
             each?.Invoke(result, violations, managed);
         }
         summary.Elapsed = clock.Elapsed;

@@ -112,6 +112,7 @@ var summary = ChaosCampaign.Run(options, programs, (result, violations, managed)
         Console.WriteLine($"  trace {result.TraceLines} events, hash {result.TraceHash[..16]}; claimed to repeat: {result.ClaimedLines} events, hash {result.ClaimedHash[..16]}");
     }
     foreach (var v in violations) Console.WriteLine($"  ! seed {result.Case.Seed}: {v}");
+    foreach (string d in result.Disclosures) Console.WriteLine($"  ~ seed {result.Case.Seed}: disclosed by a tampered program: {d}");
 });
 
 Console.WriteLine();
@@ -121,6 +122,9 @@ Console.WriteLine($"whole trace claimed deterministic in {summary.WholeTracesCla
     $"host memory after a run: at most {summary.PeakManagedBytes >> 20} MiB managed, {summary.PeakWorkingSetBytes >> 20} MiB working set");
 Console.WriteLine("actions: " + string.Join(", ", summary.ActionsByKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")));
 Console.WriteLine("endings: " + string.Join(", ", summary.Endings.OrderByDescending(k => k.Value).Select(k => $"{k.Key} x{k.Value}")));
+if (summary.Disclosures.Count > 0)
+    Console.WriteLine($"canaries disclosed by programs the chaos had tampered with (confidentiality mode, not violations): {summary.Disclosures.Count} " +
+        $"in seed(s) {string.Join(", ", summary.Disclosures.Select(d => d.Case.Seed).Distinct())}");
 if (summary.Violations.Count == 0)
 {
     Console.WriteLine("no invariant broken");

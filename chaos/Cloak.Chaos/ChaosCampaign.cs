@@ -40,19 +40,35 @@ public sealed class CampaignSummary
     public Dictionary<ChaosActionKind, long> ActionsByKind { get; } = [];
     public Dictionary<string, long> Endings { get; } = new(StringComparer.Ordinal);
     public List<(ChaosCase Case, Violation Violation)> Violations { get; } = [];
+
+    /// <summary>Canaries a program the chaos had tampered with stored in plain itself (<see cref="ChaosRunResult.Disclosures"/>), with their seeds.</summary>
+    public List<(ChaosCase Case, string Disclosure)> Disclosures { get; } = [];
     public double RunsPerSecond => Elapsed.TotalSeconds > 0 ? Runs / Elapsed.TotalSeconds : 0;
+
+    /// <summary>The last seed run (below the range's end when the campaign was stopped early).</summary>
+    public int? LastSeedRun { get; internal set; }
+
+    /// <summary>True if the campaign stopped before the end of its range (<c>stop</c> was cancelled).</summary>
+    public bool Stopped { get; internal set; }
 }
 
 /// <summary>Runs a range of seeds and checks each run, and the host after it.</summary>
 public static class ChaosCampaign
 {
-    public static CampaignSummary Run(CampaignOptions options, GuestPrograms programs, Action<ChaosRunResult, IReadOnlyList<Violation>, long>? each = null)
+    /// <param name="stop">Cancelled to end the campaign after the seed running now (a long campaign stopped by hand still reports its figures).</param>
+    public static CampaignSummary Run(CampaignOptions options, GuestPrograms programs, Action<ChaosRunResult, IReadOnlyList<Violation>, long>? each = null,
+        CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var summary = new CampaignSummary();
         var clock = Stopwatch.StartNew();
         for (long seed = options.FirstSeed; seed <= options.LastSeed; seed++)
         {
+            if (stop.IsCancellationRequested)
+            {
+                summary.Stopped = true;
+                break;
+            }
             var chaosCase = ChaosCase.FromSeed((int)seed, options.Method, options.Authenticated);
             var result = ChaosRun.Execute(chaosCase, programs);
             var violations = result.Violations.ToList();
@@ -82,6 +98,8 @@ public static class ChaosCampaign
             foreach (var action in result.Actions) summary.ActionsByKind[action.Kind] = summary.ActionsByKind.GetValueOrDefault(action.Kind) + 1;
             foreach (string outcome in result.Outcomes) Count(summary.Endings, outcome);
             foreach (var v in violations) summary.Violations.Add((chaosCase, v));
+            foreach (string d in result.Disclosures) summary.Disclosures.Add((chaosCase, d));
+            summary.LastSeedRun = (int)seed;
             each?.Invoke(result, violations, managed);
         }
         summary.Elapsed = clock.Elapsed;

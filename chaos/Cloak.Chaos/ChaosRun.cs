@@ -14,6 +14,9 @@ public sealed record ChaosRunResult(
     ChaosCase Case, IReadOnlyList<Violation> Violations, IReadOnlyList<ChaosAction> Actions, IReadOnlyList<string> Outcomes,
     string TraceHash, string ClaimedHash, int TraceLines, int ClaimedLines, TimeSpan Elapsed, ulong Instructions, int IntegrityFaults, int Scans)
 {
+    /// <summary>Canaries found where a program the chaos had tampered with stored them in plain itself (confidentiality mode only; not violations).</summary>
+    public IReadOnlyList<string> Disclosures { get; init; } = [];
+
     /// <summary>True if the determinism claim covers the whole trace (not only a prefix).</summary>
     public bool WholeTraceClaimed => ClaimedLines == TraceLines;
 }
@@ -64,13 +67,18 @@ public static class ChaosRun
         return pattern;
     }
 
-    /// <param name="alongside">More adversaries attached after the chaos (tests use them to break an invariant on purpose and see it reported).</param>
-    public static ChaosRunResult Execute(ChaosCase chaosCase, GuestPrograms programs, IReadOnlyList<Adversary>? alongside = null)
+    /// <param name="alongside">More adversaries attached after the chaos (tests use them to break an invariant on purpose and see it reported); those that are <see cref="ITamperWitness"/>es say whose data they changed.</param>
+    /// <param name="canaries">The patterns that must stay on chip (default <see cref="Canaries"/>).</param>
+    public static ChaosRunResult Execute(ChaosCase chaosCase, GuestPrograms programs, IReadOnlyList<Adversary>? alongside = null,
+        IReadOnlyList<(string Name, byte[] Bytes)>? canaries = null)
     {
         ArgumentNullException.ThrowIfNull(chaosCase);
         ArgumentNullException.ThrowIfNull(programs);
         var chaos = new ChaosAdversary(chaosCase.Settings);
-        var watch = new InvariantWatch(chaos, Canaries);
+        var witnesses = (alongside ?? []).OfType<ITamperWitness>().ToList();
+        // Confidentiality mode only: with integrity, the chip must stop a tampered program before it runs what the change made.
+        bool Tampered(int pid) => !chaosCase.Authenticated && (chaos.TamperedProcesses.Contains(pid) || witnesses.Any(w => w.TamperedProcesses.Contains(pid)));
+        var watch = new InvariantWatch(chaos, canaries ?? Canaries, Tampered);
         var trace = new TraceRecorder(chaos, chaosCase.Method == ShareMethod.M5);
         var faults = new IntegrityFaultCounter();
         int canaryPid = 0;
@@ -113,7 +121,10 @@ public static class ChaosRun
         if (result is not null) violations.AddRange(JudgeOutcomes(chaosCase, chaos, watch, result, canaryPid));
         int claimed = chaosCase.Authenticated ? trace.Lines.Count : Math.Min(trace.PrefixEnd, trace.Lines.Count);
         return new ChaosRunResult(chaosCase, violations, [.. chaos.Actions], result is null ? [] : Outcomes(result, chaos, canaryPid),
-            trace.Hash(), trace.Hash(claimed), trace.Lines.Count, claimed, clock.Elapsed, result?.Run.Statistics.Instructions ?? 0, faults.Count, watch.Scans);
+            trace.Hash(), trace.Hash(claimed), trace.Lines.Count, claimed, clock.Elapsed, result?.Run.Statistics.Instructions ?? 0, faults.Count, watch.Scans)
+        {
+            Disclosures = [.. watch.Disclosures],
+        };
     }
 
     private static string FirstFrames(Exception x) =>

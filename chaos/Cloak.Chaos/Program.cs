@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Cloak.Chaos;
 using Cloak.Demo;
 
@@ -16,6 +17,7 @@ const string Usage = """
       --managed-bound MIB  managed heap bound after each run (default 256)
       --failures FILE where the failing seeds go, one line each with the broken invariant (default chaos-failures.txt;
                       written only when an invariant breaks)
+    Ctrl+C (or SIGTERM) stops after the seed running now and prints the figures so far; a second Ctrl+C ends at once.
     """;
 
 var options = new CampaignOptions { FirstSeed = 1, LastSeed = 20 };
@@ -100,6 +102,18 @@ catch (Exception x) when (x is FileNotFoundException or Cloak.Sdk.GuestBuildExce
     return 66;
 }
 
+// Ctrl+C or SIGTERM: finish the seed running now, then report as usual (a second Ctrl+C ends at once).
+using var stop = new CancellationTokenSource();
+void StopSoon(PosixSignalContext context)
+{
+    if (stop.IsCancellationRequested) return;
+    context.Cancel = true;
+    Console.Error.WriteLine("chaos: stopping after the seed running now");
+    stop.Cancel();
+}
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopSoon);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopSoon);
+
 var summary = ChaosCampaign.Run(options, programs, (result, violations, managed) =>
 {
     string verdict = violations.Count == 0 ? "ok" : $"{violations.Count} VIOLATION(S)";
@@ -112,15 +126,20 @@ var summary = ChaosCampaign.Run(options, programs, (result, violations, managed)
         Console.WriteLine($"  trace {result.TraceLines} events, hash {result.TraceHash[..16]}; claimed to repeat: {result.ClaimedLines} events, hash {result.ClaimedHash[..16]}");
     }
     foreach (var v in violations) Console.WriteLine($"  ! seed {result.Case.Seed}: {v}");
-});
+    foreach (string d in result.Disclosures) Console.WriteLine($"  ~ seed {result.Case.Seed}: disclosed by a tampered program: {d}");
+}, stop.Token);
 
 Console.WriteLine();
+if (summary.Stopped) Console.WriteLine($"stopped by request after seed {summary.LastSeedRun?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}");
 Console.WriteLine($"{summary.Seeds} seed(s), {summary.Runs} run(s) in {summary.Elapsed.TotalSeconds:F1} s ({summary.RunsPerSecond:F2} runs/s); " +
     $"{summary.Actions} chaos actions, {summary.IntegrityFaults} integrity faults raised, {summary.Instructions:N0} guest instructions");
 Console.WriteLine($"whole trace claimed deterministic in {summary.WholeTracesClaimed} of {summary.Seeds} seed(s); " +
     $"host memory after a run: at most {summary.PeakManagedBytes >> 20} MiB managed, {summary.PeakWorkingSetBytes >> 20} MiB working set");
 Console.WriteLine("actions: " + string.Join(", ", summary.ActionsByKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")));
 Console.WriteLine("endings: " + string.Join(", ", summary.Endings.OrderByDescending(k => k.Value).Select(k => $"{k.Key} x{k.Value}")));
+if (summary.Disclosures.Count > 0)
+    Console.WriteLine($"canaries disclosed by programs the chaos had tampered with (confidentiality mode, not violations): {summary.Disclosures.Count} " +
+        $"in seed(s) {string.Join(", ", summary.Disclosures.Select(d => d.Case.Seed).Distinct())}");
 if (summary.Violations.Count == 0)
 {
     Console.WriteLine("no invariant broken");

@@ -22,10 +22,26 @@ public sealed partial class ChaosAdversary
     private readonly List<PageCopy> _pageCopies = [];
     private readonly List<MetadataCopy> _metadataCopies = [];
     private readonly List<MetadataFlip> _flips = [];
+    private readonly HashSet<int> _tampered = [];
     private ulong _foreignPages;
 
     /// <summary>Where <see cref="MapForeign"/> maps frames: far above anything the kernel hands out, below the loader.</summary>
     private const ulong ForeignBase = 0x30_0000_0000;
+
+    /// <summary>
+    /// Processes whose protected data the chaos changed: a frame they mapped when it changed it, a swap
+    /// slot holding their page, a frame put under their page. In confidentiality mode nothing stops such
+    /// a process from running what the change made of its code or data, so what it then writes to plain
+    /// memory is its own doing (docs/threat-model.md); the invariants tell that from a leak by the chip.
+    /// </summary>
+    public IReadOnlySet<int> TamperedProcesses => _tampered;
+
+    /// <summary>Notes every live process that maps <paramref name="frame"/> as tampered with (a shared frame changes what all of them read).</summary>
+    private void Tampered(ulong frame)
+    {
+        foreach (var process in Powers.Processes.Where(Alive))
+            if (Powers.ResidentPages(process).Any(p => p.Frame == frame)) _tampered.Add(process.Pid);
+    }
 
     private static int Index(IReadOnlyList<IntegrityRegion> regions, IntegrityRegion region)
     {
@@ -41,6 +57,7 @@ public sealed partial class ChaosAdversary
         ulong address = (page.Frame << 12) + (ulong)(line * 64 + bit / 8);
         byte value = Powers.Memory.Read(address, 1)[0];
         Powers.Memory.Write(address, [(byte)(value ^ (1 << (bit % 8)))]);
+        Tampered(page.Frame);
         Record(ChaosActionKind.FlipDram, page.Process, $"{Describe(page)} line {line} byte {bit / 8} bit {bit % 8}");
     }
 
@@ -148,6 +165,7 @@ public sealed partial class ChaosAdversary
         if (Powers.Find(copy.Pid) is not { } process || !Alive(process) || Powers.FrameOf(process, copy.VirtualAddress) is not { } frame) return;
         if (Powers.Memory.Read(frame << 12, 4096).SequenceEqual(copy.Bytes)) return;
         Powers.Memory.Write(frame << 12, copy.Bytes);
+        Tampered(frame);
         if (withMetadata) Restore(Powers.IntegrityMetadata!, copy.Metadata!);
         Record(ChaosActionKind.ReplayPage, process,
             $"page 0x{copy.VirtualAddress:x} (frame 0x{frame:x}) as captured at #{copy.Step}{(withMetadata ? ", with the metadata of then" : "")}");
@@ -194,6 +212,7 @@ public sealed partial class ChaosAdversary
         bool counterToo = _random.Next(2) == 0;
         byte[] line = Powers.Memory.Read((fromFrame << 12) + (ulong)offset * 64, 64).ToArray();
         Powers.Memory.Write((toFrame << 12) + (ulong)offset * 64, line);
+        Tampered(toFrame);
         string moved = "";
         if (Powers.IntegrityMetadata is { } metadata && Instance(victim) is { } into && Instance(donor) is { } outOf)
         {
@@ -214,6 +233,7 @@ public sealed partial class ChaosAdversary
     private void SpliceRegions()
     {
         if (AnyProtectedPage() is not { } from || AnyProtectedPage() is not { } to || from.Frame == to.Frame) return;
+        Tampered(to.Frame);
         if (_random.Next(2) == 0)
         {
             Powers.Memory.Write(to.Frame << 12, Powers.Memory.Read(from.Frame << 12, 4096).ToArray());
@@ -244,6 +264,9 @@ public sealed partial class ChaosAdversary
         if (!IsProtectedArea(e.Process, e.VirtualAddress) || AnyProtectedPage() is not { } other || other.Frame == e.Frame) return;
         ulong original = e.Frame;
         e.Frame = other.Frame;
+        // The victim reads another's ciphertext there, and its writes change what the frame's owners read.
+        _tampered.Add(e.Process.Pid);
+        Tampered(other.Frame);
         Record(ChaosActionKind.SubstituteFrame, e.Process,
             $"{e.Process.Name} {e.Process.Pid}'s page 0x{e.VirtualAddress:x} mapped to {Describe(other)} instead of frame 0x{original:x}");
     }

@@ -11,14 +11,24 @@ public sealed partial class ChaosAdversary
     /// <summary>Earlier contents of swapped pages (by object and page), for <see cref="ChaosActionKind.ReplaySwap"/>.</summary>
     private readonly Dictionary<(string Object, int Page), (long Step, byte[] Bytes, MetadataCopy? Metadata)> _swapCopies = [];
 
+    /// <summary>The processes that mapped each protected slot's page when it went out (a changed slot is their data changed).</summary>
+    private readonly Dictionary<int, int[]> _slotOwners = [];
+
+    private void TamperedSlot(int slot)
+    {
+        if (_slotOwners.TryGetValue(slot, out var owners)) _tampered.UnionWith(owners);
+    }
+
     public override void OnSwapOut(SwapEvent e)
     {
         if (!_leavingProtected.Remove(e.Frame))
         {
             _protectedSlots.Remove(e.Slot);
+            _slotOwners.Remove(e.Slot);
             return;
         }
         _protectedSlots[e.Slot] = (e.ObjectName, e.Page);
+        _slotOwners[e.Slot] = [.. e.Owners.Select(p => p.Pid)];
         // Keeping a copy is passive (the OS reads its own swap store); only putting it back is an action.
         if (Settings.Kinds.Contains(ChaosActionKind.ReplaySwap) && !_swapCopies.ContainsKey((e.ObjectName, e.Page)) && _swapCopies.Count < 64)
             _swapCopies[(e.ObjectName, e.Page)] = (_step, Powers.Swap.Slot(e.Slot).ToArray(),
@@ -36,6 +46,7 @@ public sealed partial class ChaosAdversary
                 case ChaosActionKind.ReplaySwap: ReplaySwap(e); break;
             }
         _protectedSlots.Remove(e.Slot); // the kernel frees the slot once it has read it
+        _slotOwners.Remove(e.Slot);
     }
 
     private static readonly ChaosActionKind[] SwapInKinds = [ChaosActionKind.FlipSwap, ChaosActionKind.SpliceSwap, ChaosActionKind.ReplaySwap];
@@ -44,7 +55,11 @@ public sealed partial class ChaosAdversary
     private List<int> ProtectedSlots()
     {
         var inUse = Powers.Swap.Slots.ToHashSet();
-        foreach (int gone in _protectedSlots.Keys.Where(s => !inUse.Contains(s)).ToList()) _protectedSlots.Remove(gone);
+        foreach (int gone in _protectedSlots.Keys.Where(s => !inUse.Contains(s)).ToList())
+        {
+            _protectedSlots.Remove(gone);
+            _slotOwners.Remove(gone);
+        }
         return [.. _protectedSlots.Keys];
     }
 
@@ -55,6 +70,7 @@ public sealed partial class ChaosAdversary
         int target = slot ?? Choose(slots);
         int bit = _random.Next(4096 * 8);
         Powers.Swap.Slot(target)[bit / 8] ^= (byte)(1 << (bit % 8));
+        TamperedSlot(target);
         Record(ChaosActionKind.FlipSwap, null, $"slot {target}{Holding(target)} byte {bit / 8} bit {bit % 8}");
     }
 
@@ -69,11 +85,13 @@ public sealed partial class ChaosAdversary
         int source = Choose(slots);
         if (source == target) return;
         string what = $"slot {source}{Holding(source)} and slot {target}{Holding(target)}";
+        TamperedSlot(target);
         if (_random.Next(2) == 0)
         {
             byte[] a = Powers.Swap.Slot(target).ToArray();
             Powers.Swap.Slot(source).CopyTo(Powers.Swap.Slot(target));
             a.CopyTo(Powers.Swap.Slot(source));
+            TamperedSlot(source);
             Record(ChaosActionKind.SpliceSwap, null, $"exchanged {what}");
             return;
         }
@@ -88,6 +106,7 @@ public sealed partial class ChaosAdversary
         bool withMetadata = copy.Metadata is not null && _random.Next(2) == 0;
         if (Powers.Swap.Slot(e.Slot).SequenceEqual(copy.Bytes)) return;
         copy.Bytes.CopyTo(Powers.Swap.Slot(e.Slot));
+        TamperedSlot(e.Slot);
         if (withMetadata) Restore(Powers.IntegrityMetadata!, copy.Metadata!);
         _swapCopies.Remove((e.ObjectName, e.Page));
         Record(ChaosActionKind.ReplaySwap, null,

@@ -98,7 +98,7 @@ public class SealedImageTests
         }
     }
 
-    /// <summary>Fields of the header (docs: format version 1) and bytes of the ciphertext, with the bit flipped.</summary>
+    /// <summary>Fields of the header (docs: format version 2) and bytes of the ciphertext, with the bit flipped.</summary>
     public static TheoryData<string> CorruptedFields =>
     [
         "magic", "format version", "flags", "header length", "chip fingerprint", "ephemeral public key", "wrapped program key",

@@ -18,7 +18,7 @@ public static class LineCryptoMeter
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lines, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(repeat, 1);
-        byte[] key = RandomNumberGenerator.GetBytes(32), macKey = RandomNumberGenerator.GetBytes(16);
+        byte[] key = RandomNumberGenerator.GetBytes(32), macKey = RandomNumberGenerator.GetBytes(LineMac.KeySize);
         try
         {
             using var xts = new XtsAes128(key.AsSpan(0, 16), key.AsSpan(16));

@@ -34,10 +34,11 @@ internal sealed class Ghash : IDisposable
     /// <summary>Blocks of a line digest: the tweak and the line's four blocks (the lengths block is a constant).</summary>
     private const int LineBlocks = 5;
     // Slots of the pinned state: H^1 .. H^(LineBlocks+1) (POLYVAL powers), then the lengths block's
-    // contribution to a line digest (a constant of the key, so secret too).
+    // contribution to a line digest (a constant of the key, so secret too), then for Karatsuba the
+    // two halves of each power XORed together (slot FoldedSlot + k - 1 for the power in slot k).
     private const int LengthTermSlot = LineBlocks + 1;
-
-    private static readonly Vector128<byte> ReverseBytes = Vector128.Create((byte)15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    private const int FoldedSlot = LengthTermSlot + 1;
+    private const int StateSlots = FoldedSlot + LineBlocks;
 
     private readonly Vector128<ulong>[] _state;
     private readonly bool _hardware;
@@ -53,7 +54,7 @@ internal sealed class Ghash : IDisposable
         if (h16.Length != BlockSize)
             throw new ArgumentException("The GHASH key H is 16 bytes.", nameof(h16));
         _hardware = allowHardware && HardwareAccelerated;
-        _state = GC.AllocateArray<Vector128<ulong>>(LengthTermSlot + 1, pinned: true);
+        _state = GC.AllocateArray<Vector128<ulong>>(StateSlots, pinned: true);
 
         Vector128<ulong> h = MulX(Reverse(Vector128.Create<byte>(h16)));
         _state[0] = h;
@@ -65,6 +66,8 @@ internal sealed class Ghash : IDisposable
         Span<byte> lengths = stackalloc byte[BlockSize];
         LengthsBlock(16 + LineSize, lengths);
         _state[LengthTermSlot] = Dot(Reverse(Vector128.Create<byte>(lengths)), h);
+        for (int k = 1; k < LengthTermSlot; k++)
+            _state[FoldedSlot + k - 1] = Fold(_state[k]);
         h = default;
     }
 
@@ -108,24 +111,10 @@ internal sealed class Ghash : IDisposable
         Vector128<ulong> x4 = Reverse(Aes128.Load(line64, 32));
         Vector128<ulong> x5 = Reverse(Aes128.Load(line64, 48));
 
-        Vector128<ulong> lo, mid, hi;
-        if (_hardware)
-        {
-            Product(x1, Unsafe.Add(ref p, 5), out lo, out mid, out hi);
-            AddProduct(x2, Unsafe.Add(ref p, 4), ref lo, ref mid, ref hi);
-            AddProduct(x3, Unsafe.Add(ref p, 3), ref lo, ref mid, ref hi);
-            AddProduct(x4, Unsafe.Add(ref p, 2), ref lo, ref mid, ref hi);
-            AddProduct(x5, Unsafe.Add(ref p, 1), ref lo, ref mid, ref hi);
-        }
-        else
-        {
-            PortableProduct(x1, Unsafe.Add(ref p, 5), out lo, out mid, out hi);
-            PortableAddProduct(x2, Unsafe.Add(ref p, 4), ref lo, ref mid, ref hi);
-            PortableAddProduct(x3, Unsafe.Add(ref p, 3), ref lo, ref mid, ref hi);
-            PortableAddProduct(x4, Unsafe.Add(ref p, 2), ref lo, ref mid, ref hi);
-            PortableAddProduct(x5, Unsafe.Add(ref p, 1), ref lo, ref mid, ref hi);
-        }
-        Vector128<ulong> s = Reduce(lo, mid, hi) ^ Unsafe.Add(ref p, LengthTermSlot);
+        Vector128<ulong> s = _hardware
+            ? HardwareLineSum(x1, x2, x3, x4, x5, ref p)
+            : PortableLineSum(x1, x2, x3, x4, x5, ref p);
+        s ^= Unsafe.Add(ref p, LengthTermSlot);
         return Reverse(s).AsByte();
     }
 
@@ -148,7 +137,8 @@ internal sealed class Ghash : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<ulong> Reverse(Vector128<byte> block) => Vector128.Shuffle(block, ReverseBytes).AsUInt64();
+    private static Vector128<ulong> Reverse(Vector128<byte> block) =>
+        Vector128.Shuffle(block, Vector128.Create((byte)15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)).AsUInt64();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<ulong> Reverse(Vector128<ulong> value) => Reverse(value.AsByte());
@@ -166,52 +156,85 @@ internal sealed class Ghash : IDisposable
     /// <summary>POLYVAL's dot(a, b) = a * b * x^-128 in its field.</summary>
     private Vector128<ulong> Dot(Vector128<ulong> a, Vector128<ulong> b)
     {
-        Vector128<ulong> lo, mid, hi;
-        if (_hardware)
-            Product(a, b, out lo, out mid, out hi);
-        else
-            PortableProduct(a, b, out lo, out mid, out hi);
-        return Reduce(lo, mid, hi);
+        if (!_hardware)
+        {
+            PortableProduct(a, b, out var l, out var m, out var h);
+            return PortableReduce(l, m, h);
+        }
+        return HardwareReduce(
+            Pclmulqdq.CarrylessMultiply(a, b, 0x00),
+            Pclmulqdq.CarrylessMultiply(a, b, 0x01) ^ Pclmulqdq.CarrylessMultiply(a, b, 0x10),
+            Pclmulqdq.CarrylessMultiply(a, b, 0x11));
+    }
+
+    /// <summary>
+    /// x1 * H^6 + ... + x5 * H^2, reduced once. Karatsuba: a * b = lo + (fold(a) * fold(b) + lo + hi) * x^64
+    /// + hi * x^128 with fold(v) = v.lo ^ v.hi, three carry-less multiplications per product instead of
+    /// four (PCLMULQDQ's throughput bounds this sum); the folded powers are precomputed. Written as
+    /// sums of products so every partial stays in a register.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<ulong> HardwareLineSum(Vector128<ulong> x1, Vector128<ulong> x2, Vector128<ulong> x3, Vector128<ulong> x4,
+        Vector128<ulong> x5, ref Vector128<ulong> state)
+    {
+        Vector128<ulong> h6 = Unsafe.Add(ref state, 5), h5 = Unsafe.Add(ref state, 4), h4 = Unsafe.Add(ref state, 3),
+            h3 = Unsafe.Add(ref state, 2), h2 = Unsafe.Add(ref state, 1);
+        Vector128<ulong> lo = Pclmulqdq.CarrylessMultiply(x1, h6, 0x00) ^ Pclmulqdq.CarrylessMultiply(x2, h5, 0x00)
+            ^ Pclmulqdq.CarrylessMultiply(x3, h4, 0x00) ^ Pclmulqdq.CarrylessMultiply(x4, h3, 0x00)
+            ^ Pclmulqdq.CarrylessMultiply(x5, h2, 0x00);
+        Vector128<ulong> hi = Pclmulqdq.CarrylessMultiply(x1, h6, 0x11) ^ Pclmulqdq.CarrylessMultiply(x2, h5, 0x11)
+            ^ Pclmulqdq.CarrylessMultiply(x3, h4, 0x11) ^ Pclmulqdq.CarrylessMultiply(x4, h3, 0x11)
+            ^ Pclmulqdq.CarrylessMultiply(x5, h2, 0x11);
+        Vector128<ulong> mid = Pclmulqdq.CarrylessMultiply(Fold(x1), Unsafe.Add(ref state, FoldedSlot + 4), 0x00)
+            ^ Pclmulqdq.CarrylessMultiply(Fold(x2), Unsafe.Add(ref state, FoldedSlot + 3), 0x00)
+            ^ Pclmulqdq.CarrylessMultiply(Fold(x3), Unsafe.Add(ref state, FoldedSlot + 2), 0x00)
+            ^ Pclmulqdq.CarrylessMultiply(Fold(x4), Unsafe.Add(ref state, FoldedSlot + 1), 0x00)
+            ^ Pclmulqdq.CarrylessMultiply(Fold(x5), Unsafe.Add(ref state, FoldedSlot), 0x00);
+        return HardwareReduce(lo, mid ^ lo ^ hi, hi);
+    }
+
+    /// <summary>v.lo ^ v.hi in lane 0 (lane 1 holds the same, unused).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<ulong> Fold(Vector128<ulong> v) => v ^ Vector128.Shuffle(v, Vector128.Create(1UL, 0UL));
+
+    private static Vector128<ulong> PortableLineSum(Vector128<ulong> x1, Vector128<ulong> x2, Vector128<ulong> x3, Vector128<ulong> x4,
+        Vector128<ulong> x5, ref Vector128<ulong> powers)
+    {
+        PortableProduct(x1, Unsafe.Add(ref powers, 5), out var lo, out var mid, out var hi);
+        PortableAddProduct(x2, Unsafe.Add(ref powers, 4), ref lo, ref mid, ref hi);
+        PortableAddProduct(x3, Unsafe.Add(ref powers, 3), ref lo, ref mid, ref hi);
+        PortableAddProduct(x4, Unsafe.Add(ref powers, 2), ref lo, ref mid, ref hi);
+        PortableAddProduct(x5, Unsafe.Add(ref powers, 1), ref lo, ref mid, ref hi);
+        return PortableReduce(lo, mid, hi);
     }
 
     /// <summary>
     /// Montgomery reduction of the 256-bit product (lo + mid * x^64 + hi * x^128) by x^128 modulo
     /// p = x^128 + x^127 + x^126 + x^121 + 1. p is 1 modulo x^64, so adding m * p with m the low
     /// 64 bits clears them; m * (x^127 + x^126 + x^121) is (m * c) * x^64 with c = x^63 + x^62 + x^57
-    /// (0xC2 in the top byte). Twice, one 64-bit word at a time, then drop the two cleared words.
+    /// (0xC2 in the top byte). Twice, one 64-bit word at a time, then drop the two cleared words:
+    /// with [w0, w1] the low words, w0 * c lands on words 1 and 2 and w0 * x^128 on word 2, so after
+    /// the division by x^64 the low pair is [w1 ^ t.lo, w0 ^ t.hi].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector128<ulong> Reduce(Vector128<ulong> lo, Vector128<ulong> mid, Vector128<ulong> hi)
+    private static Vector128<ulong> HardwareReduce(Vector128<ulong> lo, Vector128<ulong> mid, Vector128<ulong> hi)
     {
-        // Words 0,1 and words 2,3 of the product.
-        Vector128<ulong> low = lo ^ Vector128.Create(0UL, mid.GetElement(0));
-        Vector128<ulong> high = hi ^ Vector128.Create(mid.GetElement(1), 0UL);
-        for (int step = 0; step < 2; step++)
-        {
-            // low = [w0, w1]: w0 * c lands on words 1 and 2, w0 * x^128 on word 2; after the shift
-            // by x^-64 the new pair is [w1 ^ t.lo, w0 ^ t.hi].
-            Vector128<ulong> t = _hardware
-                ? Pclmulqdq.CarrylessMultiply(low, Vector128.Create(0xC200_0000_0000_0000UL, 0UL), 0x00)
-                : PortableMultiply(low.GetElement(0), 0xC200_0000_0000_0000UL);
-            low = Vector128.Shuffle(low, Vector128.Create(1UL, 0UL)) ^ t;
-        }
+        Vector128<ulong> c = Vector128.Create(0xC200_0000_0000_0000UL, 0UL);
+        Vector128<ulong> low = lo ^ Sse2.ShiftLeftLogical128BitLane(mid, 8);
+        Vector128<ulong> high = hi ^ Sse2.ShiftRightLogical128BitLane(mid, 8);
+        low = Sse2.Shuffle(low.AsUInt32(), 0x4E).AsUInt64() ^ Pclmulqdq.CarrylessMultiply(low, c, 0x00);
+        low = Sse2.Shuffle(low.AsUInt32(), 0x4E).AsUInt64() ^ Pclmulqdq.CarrylessMultiply(low, c, 0x00);
         return high ^ low;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Product(Vector128<ulong> a, Vector128<ulong> b, out Vector128<ulong> lo, out Vector128<ulong> mid, out Vector128<ulong> hi)
+    /// <summary>The same reduction as <see cref="HardwareReduce"/> with the portable multiplication.</summary>
+    private static Vector128<ulong> PortableReduce(Vector128<ulong> lo, Vector128<ulong> mid, Vector128<ulong> hi)
     {
-        lo = Pclmulqdq.CarrylessMultiply(a, b, 0x00);
-        hi = Pclmulqdq.CarrylessMultiply(a, b, 0x11);
-        mid = Pclmulqdq.CarrylessMultiply(a, b, 0x01) ^ Pclmulqdq.CarrylessMultiply(a, b, 0x10);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddProduct(Vector128<ulong> a, Vector128<ulong> b, ref Vector128<ulong> lo, ref Vector128<ulong> mid, ref Vector128<ulong> hi)
-    {
-        lo ^= Pclmulqdq.CarrylessMultiply(a, b, 0x00);
-        hi ^= Pclmulqdq.CarrylessMultiply(a, b, 0x11);
-        mid ^= Pclmulqdq.CarrylessMultiply(a, b, 0x01) ^ Pclmulqdq.CarrylessMultiply(a, b, 0x10);
+        Vector128<ulong> low = lo ^ Vector128.Create(0UL, mid.GetElement(0));
+        Vector128<ulong> high = hi ^ Vector128.Create(mid.GetElement(1), 0UL);
+        for (int step = 0; step < 2; step++)
+            low = Vector128.Create(low.GetElement(1), low.GetElement(0)) ^ PortableMultiply(low.GetElement(0), 0xC200_0000_0000_0000UL);
+        return high ^ low;
     }
 
     private static void PortableProduct(Vector128<ulong> a, Vector128<ulong> b, out Vector128<ulong> lo, out Vector128<ulong> mid, out Vector128<ulong> hi)

@@ -14,6 +14,9 @@ namespace Cloak.Crypto;
 /// H = AES_K1(0^128), GHASH as in GCM (NIST SP 800-38D 6.4, lengths block included): a hash-then-
 /// encrypt MAC, not GMAC itself. Why not GMAC (tag = AES_K1(nonce || 1) xor GHASH_H(...)): GMAC is
 /// only secure while a nonce never repeats under one key, and the callers cannot promise that.
+/// Counter 0 alone would be safe: the sealing tool MACs image lines under a fresh program key per
+/// sealing, and trp.enter MACs a run's lines at counter 0 with the image's own content, the same
+/// every time (MemoryEncryptionUnit.ConvertImageLine). But:
 /// (1) The counter tree hashes every node of a level under the same tweak (the level), with ever
 /// changing content. (2) A line's tweak (region, instance, line, counter) repeats with different
 /// content whenever its counters start over under the same key: a region whose on-chip root was

@@ -68,7 +68,6 @@ internal sealed class Ghash : IDisposable
         _state[LengthTermSlot] = Dot(Reverse(Vector128.Create<byte>(lengths)), h);
         for (int k = 1; k < LengthTermSlot; k++)
             _state[FoldedSlot + k - 1] = Fold(_state[k]);
-        h = default;
     }
 
     /// <summary>True when this instance multiplies with PCLMULQDQ (false on the portable path).</summary>

@@ -4,8 +4,8 @@ namespace Cloak.Crypto;
 
 /// <summary>
 /// How a region key turns into line ciphers, shared by the chip's key table and the sealing tool so
-/// both produce identical ciphertext and MACs: XTS key = the region key's two halves; MAC key =
-/// HKDF-SHA256(region key, info "cloak line mac"); tweak = region id (bits 127:96), write counter
+/// both produce identical ciphertext and MACs: XTS key = the region key's two halves; MAC key (32
+/// bytes, see <see cref="LineMac"/>) = HKDF-SHA256(region key, info "cloak line mac 2"); tweak = region id (bits 127:96), write counter
 /// (95:32), line index in the region (31:0), and for a sealed image's regions in one run (an instance)
 /// the instance as well (see <see cref="Tweak(uint, uint, ulong, uint)"/>). The MAC uses the same tweak.
 /// </summary>
@@ -14,7 +14,9 @@ internal static class LineCrypto
     /// <summary>Region keys (and program keys) are 32 bytes: the two halves of an XTS-AES-128 key pair.</summary>
     public const int RegionKeySize = 32;
 
-    private static readonly byte[] MacKeyLabel = "cloak line mac"u8.ToArray();
+    // "2": the GHASH-based MAC's key; the CBC-MAC of format version 1 used "cloak line mac" for a
+    // 16-byte key, and a new label keeps one key from serving two MAC algorithms.
+    private static readonly byte[] MacKeyLabel = "cloak line mac 2"u8.ToArray();
 
     public static UInt128 Tweak(uint regionId, uint line, ulong counter) =>
         (UInt128)regionId << 96 | (UInt128)counter << 32 | line;
@@ -37,7 +39,7 @@ internal static class LineCrypto
 
     public static LineMac CreateMac(ReadOnlySpan<byte> regionKey)
     {
-        Span<byte> macKey = stackalloc byte[16];
+        Span<byte> macKey = stackalloc byte[LineMac.KeySize];
         Hkdf.DeriveKey(regionKey, [], MacKeyLabel, macKey);
         var mac = new LineMac(macKey);
         CryptographicOperations.ZeroMemory(macKey);

@@ -20,7 +20,7 @@ public sealed record SealedRegion(
 }
 
 /// <summary>
-/// The sealed program image (docs/sealed-image.md, format version 1): a user program whose regions
+/// The sealed program image (docs/sealed-image.md, format version 2): a user program whose regions
 /// are encrypted line by line under a fresh program key (XTS, tweak = region id and line), with the
 /// program key wrapped to one chip's public key (the distribution key, ECIES over P-256) and bound to
 /// a digest of the header and every region's ciphertext, so a changed, truncated or spliced image,

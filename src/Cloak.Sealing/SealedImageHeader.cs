@@ -21,7 +21,8 @@ public readonly record struct SealedRegionEntry(ulong Start, ulong Size, ulong F
 public readonly ref struct SealedImageHeader
 {
     public static ReadOnlySpan<byte> Magic => "CLOAKSI\0"u8;
-    public const ushort FormatVersion = 1;
+    /// <summary>2 since the line MAC became GHASH-based (version 1's MAC table held CBC-MACs the chip no longer computes).</summary>
+    public const ushort FormatVersion = 2;
     public const int FixedHeaderSize = 192;
     public const int RegionEntrySize = 80;
     public const int DigestSize = 32;
@@ -48,6 +49,7 @@ public readonly ref struct SealedImageHeader
         if (fixedPart.Length < 8 || !fixedPart[..8].SequenceEqual(Magic)) { problem = "not a sealed image (bad magic)"; return false; }
         if (fixedPart.Length < FixedHeaderSize) { problem = $"truncated: {fixedPart.Length} bytes, the header alone needs {FixedHeaderSize}"; return false; }
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(fixedPart[OffVersion..]);
+        if (version == 1) { problem = $"format version 1 is no longer supported: its line MACs are the old CBC-MAC (this Cloak reads version {FormatVersion}; seal the program again)"; return false; }
         if (version != FormatVersion) { problem = $"format version {version} is not supported (this Cloak reads version {FormatVersion})"; return false; }
         uint regionCount = BinaryPrimitives.ReadUInt32LittleEndian(fixedPart[OffRegionCount..]);
         if (regionCount is 0 or > MaxRegions) { problem = $"region count {regionCount} is out of range (1-{MaxRegions})"; return false; }

@@ -77,6 +77,21 @@ public class SealedImageTests
         Assert.Equal($"killed: {ChipRefused}it was sealed for another chip (exit 132, output '')", outcome);
     }
 
+    // SPEC 6: an image of format version 1 carries CBC-MAC line tags this chip no longer computes;
+    // the parser says so instead of letting authenticated mode fail later on every line.
+    [Fact]
+    public void An_image_of_format_version_1_is_refused_by_the_parser_naming_the_old_line_mac()
+    {
+        byte[] bytes = Guest.SealBytes(Hello, ChipIdentity.Generate().PublicKey);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(SealedImageHeader.OffVersion), 1);
+
+        var failure = Assert.Throws<SealedImageException>(() => SealedImage.Parse(bytes));
+
+        Assert.Contains("format version 1 is no longer supported", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("CBC-MAC", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("seal the program again", failure.Message, StringComparison.Ordinal);
+    }
+
     // SPEC 6: a malformed sealed image gives a clear error naming the problem.
     [Fact]
     public void Every_truncation_of_an_image_is_refused_by_the_parser_with_a_sealed_image_exception()
@@ -98,7 +113,7 @@ public class SealedImageTests
         }
     }
 
-    /// <summary>Fields of the header (docs: format version 1) and bytes of the ciphertext, with the bit flipped.</summary>
+    /// <summary>Fields of the header (docs: format version 2) and bytes of the ciphertext, with the bit flipped.</summary>
     public static TheoryData<string> CorruptedFields =>
     [
         "magic", "format version", "flags", "header length", "chip fingerprint", "ephemeral public key", "wrapped program key",

@@ -16,7 +16,8 @@ namespace Cloak.Chip.Security;
 /// region and a bounded cache of verified groups live on chip. Threat: an adversary who rolls a
 /// counter back (to replay an old line and its old MAC) must change a node, which the on-chip root
 /// exposes.
-/// Node hash = CBC-MAC under a chip key, tweaked by the level (position is fixed by the parent).
+/// Node hash = the line MAC (<see cref="LineMac"/>, a PRF needing no unique tweak) under a chip key,
+/// tweaked by the level (position is fixed by the parent).
 /// </summary>
 internal sealed partial class IntegrityTree : IDisposable
 {

@@ -5,7 +5,13 @@ using Cloak.Crypto;
 namespace Cloak.Chip.Security;
 
 /// <summary>Throughput of the memory encryption unit's line operations, in GB/s of 64-byte lines.</summary>
-public sealed record LineCryptoRates(bool HardwareAes, int Lines, double Encrypt, double Decrypt, double EncryptAndMac, double DecryptAndCheck);
+public sealed record LineCryptoRates(bool HardwareAes, int Lines, double Encrypt, double Decrypt, double EncryptAndMac, double DecryptAndCheck)
+{
+    /// <summary>The line MAC alone (GHASH and one AES block), GB/s.</summary>
+    public double Mac { get; init; }
+    /// <summary>True when the MAC's GHASH multiplies with PCLMULQDQ.</summary>
+    public bool HardwareGhash { get; init; }
+}
 
 /// <summary>
 /// Measures the line cipher and MAC the memory encryption unit uses (the chip measuring itself, as a
@@ -18,7 +24,7 @@ public static class LineCryptoMeter
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lines, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(repeat, 1);
-        byte[] key = RandomNumberGenerator.GetBytes(32), macKey = RandomNumberGenerator.GetBytes(16);
+        byte[] key = RandomNumberGenerator.GetBytes(32), macKey = RandomNumberGenerator.GetBytes(LineMac.KeySize);
         try
         {
             using var xts = new XtsAes128(key.AsSpan(0, 16), key.AsSpan(16));
@@ -27,6 +33,7 @@ public static class LineCryptoMeter
             ulong sink = 0;
             double encrypt = Rate(lines, repeat, () => { for (int i = 0; i < lines; i++) xts.EncryptLine((UInt128)i, plain, cipher); });
             double decrypt = Rate(lines, repeat, () => { for (int i = 0; i < lines; i++) xts.DecryptLine((UInt128)i, cipher, plain); });
+            double macAlone = Rate(lines, repeat, () => { for (int i = 0; i < lines; i++) sink ^= mac.Compute((UInt128)i, cipher); });
             double encryptAndMac = Rate(lines, repeat, () =>
             {
                 for (int i = 0; i < lines; i++)
@@ -44,7 +51,11 @@ public static class LineCryptoMeter
                 }
             });
             GC.KeepAlive(sink);
-            return new LineCryptoRates(Aes128.HardwareAccelerated, lines, encrypt, decrypt, encryptAndMac, decryptAndCheck);
+            return new LineCryptoRates(Aes128.HardwareAccelerated, lines, encrypt, decrypt, encryptAndMac, decryptAndCheck)
+            {
+                Mac = macAlone,
+                HardwareGhash = mac.UsesHardware,
+            };
         }
         finally
         {

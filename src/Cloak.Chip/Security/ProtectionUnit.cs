@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Cloak.Chip.Bus;
 using Cloak.Chip.Memory;
 using Cloak.Chip.Timing;
+using Cloak.Crypto;
 using Cloak.Isa;
 using Cloak.Platform;
 
@@ -32,7 +33,7 @@ internal sealed partial class ProtectionUnit : IDisposable
         _contextKey = identity.DeriveSecret("cloak context sealing", 32);
         _contextCipher = new AesGcm(_contextKey, ContextTagSize);
         _keyTagKey = identity.DeriveSecret("cloak key tag", 32);
-        byte[] treeKey = identity.DeriveSecret("cloak counter tree", 16);
+        byte[] treeKey = identity.DeriveSecret("cloak counter tree 2", LineMac.KeySize);
         Keys = new KeyTable(options.KeySlots + 1);
         Bus = new BusInterfaceUnit(dram);
         Metadata = new IntegrityMetadataStore();

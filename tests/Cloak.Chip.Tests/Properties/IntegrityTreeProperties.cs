@@ -45,7 +45,7 @@ public sealed class IntegrityTreeProperties
         Gen.Select(Gen.OneOf(Gen.Const(0), Gen.Const(24), Gen.Const(200), Gen.Const(4096)), Operation.Array[1, 80]).Sample((cache, operations) =>
         {
             var store = new IntegrityMetadataStore();
-            using var tree = new IntegrityTree(store, [.. Enumerable.Range(1, 16).Select(i => (byte)i)], cache);
+            using var tree = new IntegrityTree(store, [.. Enumerable.Range(1, 32).Select(i => (byte)i)], cache);
             var model = new Model();
             foreach (var op in operations)
             {

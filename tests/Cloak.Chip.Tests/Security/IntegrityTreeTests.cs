@@ -5,7 +5,7 @@ namespace Cloak.Chip.Tests.Security;
 
 public sealed class IntegrityTreeTests
 {
-    private static readonly byte[] ChipKey = [.. Enumerable.Range(1, 16).Select(i => (byte)i)];
+    private static readonly byte[] ChipKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
     private static readonly IntegrityRegion RegionA = new(0x1111, 7, 0);
     private static readonly IntegrityRegion RegionB = new(0x2222, 9, 3);
 

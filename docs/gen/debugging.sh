@@ -39,7 +39,8 @@ mkdir debuggable && "$cloak" seal --debuggable "$user_elf" -o debuggable/debugge
 session() {   # session TITLE SYMBOLS PROGRAM GDB-COMMANDS...
   local title="$1" symbols="$2" program="$3"; shift 3
   local args=(); for c in "$@"; do args+=(-ex "$c"); done
-  "$cloak" run --gdb 0 "$program" >cloak.out 2>cloak.err &
+  # Bounded, so that a session cut short (gdb killed, the script killed) leaves no cloak waiting for gdb.
+  timeout 180 "$cloak" run --gdb 0 "$program" >cloak.out 2>cloak.err &
   cloak_pid=$!
   local port=""
   for _ in $(seq 600); do port="$(grep -o '127.0.0.1:[0-9]*' cloak.err | cut -d: -f2 || true)"; [ -n "$port" ] && break; sleep 0.1; done

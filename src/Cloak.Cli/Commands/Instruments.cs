@@ -208,6 +208,9 @@ internal static class StatsText
             e.WriteLine("cloak: pid  name              exit  instructions  page-faults  swap-ins  switches  syscalls");
             foreach (var p in s.Processes.Values)
                 e.WriteLine(string.Create(c, $"cloak: {p.Pid,3}  {p.Name,-16} {(p.ExitCode is { } code ? code.ToString(c) : "-"),5}  {p.Chip.Instructions,12}  {p.PageFaults,11}  {p.SwapIns,8}  {p.ContextSwitches,8}  {p.Syscalls,8}"));
+            // Whoever reads the numbers must know a debugger could see this process's plaintext (issue 12).
+            foreach (var p in s.Processes.Values.Where(p => p.Debuggable))
+                e.WriteLine(string.Create(c, $"cloak: process {p.Pid} ({p.Name}) is debuggable (sealed with --debuggable: a debugger sees its registers and plaintext)"));
         }
         var hostSeconds = s.Conclusion?.HostTime.TotalSeconds ?? 0;
         e.WriteLine(string.Create(c, $"cloak: instructions retired  {s.Instructions}"));

@@ -104,7 +104,12 @@ internal static class OsRun
                 instruments.Attach(RunRecorder.Attach(machine, MachineConfiguration.Of(machine, options)));
             reportSession.Attach(instruments.Recorder, machine);
             if (reportSession.Report is { } report) report.Title = $"cloak run {string.Join(' ', programs.Select(p => Path.GetFileName(p.Path)))}";
-            for (int i = 0; i < programs.Count; i++) machine.Register(names[i], programs[i]);
+            for (int i = 0; i < programs.Count; i++)
+            {
+                machine.Register(names[i], programs[i]);
+                if (programs[i].Sealed is { } image && ((SealedImageFlags)image.Flags).HasFlag(SealedImageFlags.Debuggable))
+                    instruments.Recorder?.MarkDebuggable(names[i]);
+            }
             attacks = run.Attacks.Count == 0 ? null : AttackSession.Arm(machine, run.Attacks, run.Secret, run.Attacks.Any(a => a.Kind == AttackKind.Remap && a.Into is null) ? Spy() : null);
             foreach (var adversary in run.Adversaries) machine.Attach(adversary);   // --adversary: before any process starts
             for (int i = 0; i < programs.Count; i++)

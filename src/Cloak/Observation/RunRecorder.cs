@@ -25,6 +25,7 @@ public sealed class RunRecorder
     private readonly Dictionary<uint, int> _contextOwners = [];
     private readonly Dictionary<int, Process> _processes = [];
     private readonly Dictionary<Process, SyscallEvent> _pendingSyscalls = [];
+    private readonly HashSet<string> _debuggablePrograms = new(StringComparer.Ordinal);
     private readonly System.Diagnostics.Stopwatch _clock = new();
     private Process? _running;
     private ChipCounters _sliceStart;
@@ -71,6 +72,13 @@ public sealed class RunRecorder
         recorder._clock.Start();
         return recorder;
     }
+
+    /// <summary>
+    /// Says that the program registered as <paramref name="programName"/> is a sealed image marked
+    /// debuggable (its header's flag; the kernel knows only that an image is sealed): the processes
+    /// started from it afterwards are counted as debuggable. Call it before the processes start.
+    /// </summary>
+    public void MarkDebuggable(string programName) => _debuggablePrograms.Add(programName);
 
     /// <summary>Instruments a bare-metal machine (no OS: one program, the whole machine).</summary>
     public static RunRecorder Attach(BareMetalMachine machine, IReadOnlyDictionary<string, object?> configuration)
@@ -158,6 +166,7 @@ public sealed class RunRecorder
         {
             var p = r.Stats(e.Process);
             p.Sealed = e.Process.SealedImage;
+            p.Debuggable = e.Process.SealedImage && r._debuggablePrograms.Contains(e.Process.Name);
             r._processes[e.Process.Pid] = e.Process;
             r.Alive++;
             r.Emit(EventCategory.Process, "start", e.Process, F("sealed", e.Process.SealedImage), F("parent", e.Process.ParentPid));

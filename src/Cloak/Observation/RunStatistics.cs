@@ -29,6 +29,8 @@ public sealed class ProcessStats
     public string Name { get; }
     /// <summary>Started from a sealed image.</summary>
     public bool Sealed { get; internal set; }
+    /// <summary>Started from a sealed image marked debuggable (<c>cloak seal --debuggable</c>): a debugger sees its registers and plaintext.</summary>
+    public bool Debuggable { get; internal set; }
     /// <summary>Ran in encrypted execution mode at some point.</summary>
     public bool Protected { get; internal set; }
     public int? ExitCode { get; internal set; }

@@ -57,6 +57,7 @@ public static class StatsJson
             w.WriteNumber("pid", p.Pid);
             w.WriteString("name", p.Name);
             w.WriteBoolean("sealed", p.Sealed);
+            w.WriteBoolean("debuggable", p.Debuggable);
             w.WriteBoolean("protected", p.Protected);
             if (p.ExitCode is { } code) w.WriteNumber("exit_code", code);
             else w.WriteNull("exit_code");

@@ -87,7 +87,7 @@ internal sealed class ReportPage(HtmlReport report, RunStatistics s, IReadOnlyLi
             foreach (var p in s.Processes.Values)
             {
                 string ended = p.KillReason is { } reason ? $"<span class=\"bad-text\">killed: {E(reason)}</span>" : p.ExitCode is null ? "still running" : "exited";
-                _h.Append(C, $"<tr><td class=\"num\">{p.Pid}</td><td><strong>{E(p.Name)}</strong></td><td>{(p.Sealed ? "sealed" : "plain")}{(p.Protected ? ", ran protected" : "")}</td>");
+                _h.Append(C, $"<tr><td class=\"num\">{p.Pid}</td><td><strong>{E(p.Name)}</strong></td><td>{(p.Sealed ? "sealed" : "plain")}{(p.Debuggable ? " (debuggable)" : "")}{(p.Protected ? ", ran protected" : "")}</td>");
                 _h.Append(C, $"<td class=\"num\">{(p.ExitCode is { } code ? code.ToString(C) : "\u2013")}</td><td>{ended}</td><td class=\"num\">{N(p.Chip.Instructions)}</td>");
                 _h.Append(C, $"<td class=\"num\">{N(p.MessagesSent)}</td><td class=\"num\">{N(p.Notes)}</td></tr>");
             }

@@ -42,49 +42,6 @@ public enum Verdict
     Failed,
 }
 
-public sealed record ScenarioOptions
-{
-    public ShareMethod Method { get; init; } = ShareMethod.M4;
-    /// <summary>Clients of the owner: 1-<see cref="ShareScenario.MaxClients"/> for M1, 2-<see cref="ShareScenario.MaxClients"/> for M4 and M5 (default 3); M2 and M3 have exactly one (the default there).</summary>
-    public int? Clients { get; init; }
-
-    /// <summary>
-    /// Encrypted attribute registers per process on the demo's chip (null: the chip's default,
-    /// <see cref="SecurityOptions.EarEntries"/>). A chip has a fixed number; a process that needs more
-    /// is refused by trp.earset (EAR full), and the scenario fails saying so.
-    /// </summary>
-    public int? EarEntries { get; init; }
-
-    /// <summary>The number of clients this scenario runs.</summary>
-    public int ClientCount => Clients ?? (Method is ShareMethod.M2 or ShareMethod.M3 ? 1 : 3);
-    public Attack Attack { get; init; } = Attack.Snoop;
-    /// <summary>Authenticated memory (MACs and counters) instead of confidentiality only.</summary>
-    public bool Authenticated { get; init; }
-    /// <summary>M4/M5 with signed pairwise exchanges (M3 inside M4).</summary>
-    public bool Signed { get; init; }
-    /// <summary>
-    /// M3/M4/M5 with exchanges authenticated by attestation reports instead of provisioned signing keys
-    /// (docs/attestation.md): owner and client run as one sealed program, share_member.
-    /// </summary>
-    public bool Attested { get; init; }
-    /// <summary>Where the guest programs are (guest/build/share); found from the repository by default.</summary>
-    public string? ProgramDirectory { get; init; }
-    /// <summary>Live narration (each claim step as it happens); null for none.</summary>
-    public TextWriter? Narration { get; init; }
-    /// <summary>Whose steps the narration shows: everyone's, the owner's only, or none.</summary>
-    public NarrationLevel Narrate { get; init; } = NarrationLevel.All;
-    public ulong RamSize { get; init; } = 64UL << 20;
-    /// <summary>More adversaries to attach after the attack's own (passive observers in tests, say).</summary>
-    public IReadOnlyList<Adversary> Observers { get; init; } = [];
-    public int Seed { get; init; } = 1;
-    /// <summary>Instructions (all processes together) after which the run stops: a bound for adversaries that make processes spin.</summary>
-    public long MaxInstructions { get; init; } = 2_000_000_000;
-    /// <summary>Called with the machine once it is built, before any process starts: where the host attaches its instruments.</summary>
-    public Action<OsMachine, OsMachineOptions>? Instrument { get; init; }
-    /// <summary>Stops the run between scheduling turns (Ctrl-C); the verdict is then <see cref="Verdict.Failed"/> with the reason.</summary>
-    public CancellationToken Cancellation { get; init; }
-}
-
 public sealed record ScenarioResult(
     Verdict Verdict, string Explanation, IReadOnlyList<ProcessOutcome> Processes, IReadOnlyDictionary<int, string> Output,
     IReadOnlyList<SideBySide> Views, OsRunOutcome Run)
@@ -137,25 +94,14 @@ public static class ShareScenario
     /// </summary>
     public const int MaxClients = 256;
 
+    /// <summary>Runs the scenario; options that cannot run (<see cref="ScenarioOptions.Problem"/>) are an <see cref="ArgumentOutOfRangeException"/> naming the problem.</summary>
     public static ScenarioResult Run(ScenarioOptions options)
     {
+        if (options.Problem is { } problem) throw new ArgumentOutOfRangeException(nameof(options), problem);
         string directory = options.ProgramDirectory ?? DefaultProgramDirectory();
         var owner = LoadProgram(directory, "share_owner");
         var client = LoadProgram(directory, "share_client");
         var spy = LoadProgram(directory, "share_spy");
-        int clients = options.ClientCount;
-        if (clients < 1 || clients > MaxClients) throw new ArgumentOutOfRangeException(nameof(options), $"1-{MaxClients} clients");
-        if (options.Method is ShareMethod.M2 or ShareMethod.M3 && clients != 1)
-            throw new ArgumentOutOfRangeException(nameof(options), "M2 and M3 are between two processes: one client");
-        if (options.Method is ShareMethod.M4 or ShareMethod.M5 && clients < 2)
-            throw new ArgumentOutOfRangeException(nameof(options), "M4 and M5 need at least 2 clients");
-        if (options.Signed && options.Method is not (ShareMethod.M4 or ShareMethod.M5))
-            throw new ArgumentOutOfRangeException(nameof(options), "--signed is for M4 and M5 (their pairwise exchanges); M3 is the signed exchange already, and M1 and M2 have nothing to sign");
-        if (options.Attested && (options.Signed || options.Method is not (ShareMethod.M3 or ShareMethod.M4 or ShareMethod.M5)))
-            throw new ArgumentOutOfRangeException(nameof(options), "--attested is for M3, M4 and M5 (their key exchanges), without --signed");
-        if (options.Attack is Attack.Impostor or Attack.Debuggable or Attack.ReportReplay && !options.Attested)
-            throw new ArgumentOutOfRangeException(nameof(options), $"the {options.Attack} attack is against attested exchanges: use --attested");
-
         using var identity = ChipIdentity.Generate();
         SealedImage sealedOwner, sealedClient;
         if (options.Attested)

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Cloak.Attacks;
 using Cloak.Demo;
 using Cloak.Isa;
-using Cloak.Tests.Support;
 
 namespace Cloak.Tests.Sharing;
 

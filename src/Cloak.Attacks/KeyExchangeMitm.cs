@@ -25,9 +25,7 @@ namespace Cloak.Attacks;
 /// </summary>
 public sealed class KeyExchangeMitm : Adversary
 {
-    private const uint Magic = 0x314B_4C43; // "CLK1"
-    private const uint Hello = 1, Region = 3;
-    private static readonly byte[] Label = "cloak key exchange v1"u8.ToArray();
+    private static readonly byte[] Label = ShareMessages.TranscriptLabel.ToArray();
 
     private sealed class Exchange
     {
@@ -40,6 +38,13 @@ public sealed class KeyExchangeMitm : Adversary
 
     /// <summary>What a notification region told the OS: the shared region and its common key.</summary>
     public readonly record struct LearnedKey(long Segment, uint RegionId, ulong Size, byte[] Key);
+
+    /// <summary>Where a HELLO carries its public key and its nonce.</summary>
+    private static readonly Range PublicKey = ShareMessages.HelloPublicKeyOffset..(ShareMessages.HelloPublicKeyOffset + ShareMessages.PublicKeySize),
+        Nonce = ShareMessages.HelloNonceOffset..(ShareMessages.HelloNonceOffset + ShareMessages.NonceSize);
+
+    /// <summary>A cache line, the unit the region cipher encrypts (a notification fits in the first).</summary>
+    private const int LineSize = 64;
 
     private readonly Dictionary<string, Exchange> _exchanges = new(StringComparer.Ordinal);
 
@@ -67,40 +72,41 @@ public sealed class KeyExchangeMitm : Adversary
     {
         var payload = e.Payload;
         var known = _exchanges.GetValueOrDefault(e.Channel);
-        if (payload.Length < 16 || BinaryPrimitives.ReadUInt32LittleEndian(payload) != Magic)
+        if (payload.Length < ShareMessages.HeaderSize || BinaryPrimitives.ReadUInt32LittleEndian(payload) != ShareMessages.Magic)
         {
             // Any other message from the owner (a re-key signal, say) may follow a new notification.
             if (known is not null && e.Sender.Pid == known.InitiatorPid) Relay(e.Channel, known, e.Sender);
             return;
         }
-        uint kind = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(4));
+        var kind = (ShareMessageKind)BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(ShareMessages.KindOffset));
         var exchange = known ?? (_exchanges[e.Channel] = new Exchange());
-        if (kind == Region && payload.Length >= 40)
+        if (kind == ShareMessageKind.Region && payload.Length >= ShareMessages.RegionSize)
         {
-            exchange.Announced = ((long)BinaryPrimitives.ReadUInt64LittleEndian(payload.AsSpan(16)), BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(32)));
+            exchange.Announced = ((long)BinaryPrimitives.ReadUInt64LittleEndian(payload.AsSpan(ShareMessages.RegionSegmentOffset)),
+                BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(ShareMessages.RegionIdOffset)));
             if (e.Sender.Pid == exchange.InitiatorPid) Relay(e.Channel, exchange, e.Sender);
             return;
         }
-        if (kind != Hello || payload.Length != 16 + 64 + 32) return;
-        bool fromInitiator = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(8)) == 1;
+        if (kind != ShareMessageKind.Hello || payload.Length != ShareMessages.HelloSize) return;
+        bool fromInitiator = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(ShareMessages.RoleOffset)) == ShareMessages.InitiatorRole;
         if (fromInitiator) exchange.InitiatorPid = e.Sender.Pid;
         var forged = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         var p = forged.ExportParameters(false);
         var replaced = payload.ToArray();
         if (fromInitiator)
         {
-            exchange.InitiatorPublic = payload[16..80];
-            exchange.InitiatorNonce = payload[80..112];
+            exchange.InitiatorPublic = payload[PublicKey];
+            exchange.InitiatorNonce = payload[Nonce];
             exchange.ToResponder = forged;
         }
         else
         {
-            exchange.ResponderPublic = payload[16..80];
-            exchange.ResponderNonce = payload[80..112];
+            exchange.ResponderPublic = payload[PublicKey];
+            exchange.ResponderNonce = payload[Nonce];
             exchange.ToInitiator = forged;
         }
-        p.Q.X!.CopyTo(replaced, 16);
-        p.Q.Y!.CopyTo(replaced, 48);
+        p.Q.X!.CopyTo(replaced, ShareMessages.HelloPublicKeyOffset);
+        p.Q.Y!.CopyTo(replaced, ShareMessages.HelloPublicKeyOffset + ShareMessages.PublicKeySize / 2);
         e.Payload = replaced;
         PublicKeysReplaced++;
         Derive(exchange);
@@ -118,12 +124,14 @@ public sealed class KeyExchangeMitm : Adversary
         // segment's frame in whichever process maps it now: the owner, or its client.
         if (FirstFrame(region.Segment, owner) is not { } frame) return;
         ulong address = frame << 12;
-        var ciphertext = Powers.Memory.Read(address, 64).ToArray();
-        var plaintext = new byte[64];
+        var ciphertext = Powers.Memory.Read(address, LineSize).ToArray();
+        var plaintext = new byte[LineSize];
         RegionCipher.DecryptLine(x.InitiatorKey, region.RegionId, 0, Powers.IntegrityMetadata is not { } metadata ? 0 : CounterOf(metadata, region.RegionId, 0), ciphertext, plaintext);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(plaintext) != Magic) return;
-        _learned[channel] = new LearnedKey((long)BinaryPrimitives.ReadUInt64LittleEndian(plaintext.AsSpan(8)),
-            BinaryPrimitives.ReadUInt32LittleEndian(plaintext.AsSpan(4)), BinaryPrimitives.ReadUInt64LittleEndian(plaintext.AsSpan(16)), plaintext[24..56]);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(plaintext) != ShareMessages.Magic) return;
+        _learned[channel] = new LearnedKey((long)BinaryPrimitives.ReadUInt64LittleEndian(plaintext.AsSpan(ShareMessages.NotificationSegmentOffset)),
+            BinaryPrimitives.ReadUInt32LittleEndian(plaintext.AsSpan(ShareMessages.NotificationRegionIdOffset)),
+            BinaryPrimitives.ReadUInt64LittleEndian(plaintext.AsSpan(ShareMessages.NotificationSizeOffset)),
+            plaintext[ShareMessages.NotificationKeyOffset..(ShareMessages.NotificationKeyOffset + ShareMessages.KeySize)]);
         if (Powers.IntegrityMetadata is not null) return;
         RegionCipher.EncryptLine(x.ResponderKey, region.RegionId, 0, 0, plaintext, ciphertext);
         Powers.Memory.Write(address, ciphertext);

@@ -13,10 +13,7 @@ namespace Cloak.Attacks;
 /// </summary>
 public sealed class ReportReplay : Adversary
 {
-    private const uint Magic = 0x314B_4C43; // "CLK1", libcloak's message header
-    private const uint Hello = 1, Report = 4;
-
-    private readonly Dictionary<(string Channel, uint Kind), byte[]> _recorded;
+    private readonly Dictionary<(string Channel, ShareMessageKind Kind), byte[]> _recorded;
     private readonly bool _replaying;
 
     /// <summary>Records the initiator's HELLO and report on every channel.</summary>
@@ -37,10 +34,10 @@ public sealed class ReportReplay : Adversary
     public override void OnChannelMessage(ChannelMessageEvent e)
     {
         var payload = e.Payload;
-        if (payload.Length < 16 || BinaryPrimitives.ReadUInt32LittleEndian(payload) != Magic) return;
-        uint kind = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(4));
-        bool fromInitiator = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(8)) == 1;
-        if (kind is not (Hello or Report) || !fromInitiator) return;
+        if (payload.Length < ShareMessages.HeaderSize || BinaryPrimitives.ReadUInt32LittleEndian(payload) != ShareMessages.Magic) return;
+        var kind = (ShareMessageKind)BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(ShareMessages.KindOffset));
+        bool fromInitiator = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(ShareMessages.RoleOffset)) == ShareMessages.InitiatorRole;
+        if (kind is not (ShareMessageKind.Hello or ShareMessageKind.Report) || !fromInitiator) return;
         if (!_replaying)
         {
             _recorded[(e.Channel, kind)] = payload.ToArray();

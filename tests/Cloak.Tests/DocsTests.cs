@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Cloak.Tests.Support;
 
 namespace Cloak.Tests;
 

@@ -72,22 +72,7 @@ internal static class DemoCommand
                 Seed = parse.GetValue(seed),
                 EarEntries = parse.GetValue(earEntries),
             };
-            if (options.ClientCount is < 1 or > ShareScenario.MaxClients)
-                throw new CliError(ExitCodes.Usage, $"--clients must be 1-{ShareScenario.MaxClients} (the example programs' group limit)");
-            if (options.EarEntries is < SecurityOptions.MinEarEntries or > SecurityOptions.MaxEarEntries)
-                throw new CliError(ExitCodes.Usage, $"--ear-entries must be {SecurityOptions.MinEarEntries}-{SecurityOptions.MaxEarEntries} (the chip's limits)");
-            if (options.Method is ShareMethod.M2 or ShareMethod.M3 && options.ClientCount != 1)
-                throw new CliError(ExitCodes.Usage, "M2 and M3 are between two processes: --clients must be 1");
-            if (options.Method is ShareMethod.M4 or ShareMethod.M5 && options.ClientCount < 2)
-                throw new CliError(ExitCodes.Usage, "M4 and M5 need at least 2 clients");
-            if (options.Signed && options.Method is not (ShareMethod.M4 or ShareMethod.M5))
-                throw new CliError(ExitCodes.Usage, $"--signed is for M4 and M5 (it signs their pairwise key exchanges); {options.Method switch { ShareMethod.M3 => "M3 is the signed exchange already", ShareMethod.M2 => "M2 is the unsigned exchange (m3 is it signed)", _ => $"{options.Method} has no key exchange to sign" }}");
-            if (options.Attested && options.Signed)
-                throw new CliError(ExitCodes.Usage, "--attested and --signed are two ways to authenticate the exchanges: pick one");
-            if (options.Attested && options.Method is not (ShareMethod.M3 or ShareMethod.M4 or ShareMethod.M5))
-                throw new CliError(ExitCodes.Usage, options.Method == ShareMethod.M2 ? "--attested is for M3, M4 and M5: M2 is the unauthenticated exchange (m3 --attested is it attested)" : "--attested is for M3, M4 and M5 (their key exchanges); M1 has no key exchange to attest");
-            if (options.Attack is Attack.Impostor or Attack.Debuggable or Attack.ReportReplay && !options.Attested)
-                throw new CliError(ExitCodes.Usage, $"--attack {parse.GetRequiredValue(attack)} is against attested exchanges: add --attested");
+            if (options.Problem is { } problem) throw new CliError(ExitCodes.Usage, problem);
             string? reportDirectory = parse.GetValue(saveReports);
             if (reportDirectory is not null && !options.Attested)
                 throw new CliError(ExitCodes.Usage, "--save-reports needs --attested (only attested exchanges send reports)");

@@ -42,49 +42,6 @@ public enum Verdict
     Failed,
 }
 
-public sealed record ScenarioOptions
-{
-    public ShareMethod Method { get; init; } = ShareMethod.M4;
-    /// <summary>Clients of the owner: 1-<see cref="ShareScenario.MaxClients"/> for M1, 2-<see cref="ShareScenario.MaxClients"/> for M4 and M5 (default 3); M2 and M3 have exactly one (the default there).</summary>
-    public int? Clients { get; init; }
-
-    /// <summary>
-    /// Encrypted attribute registers per process on the demo's chip (null: the chip's default,
-    /// <see cref="SecurityOptions.EarEntries"/>). A chip has a fixed number; a process that needs more
-    /// is refused by trp.earset (EAR full), and the scenario fails saying so.
-    /// </summary>
-    public int? EarEntries { get; init; }
-
-    /// <summary>The number of clients this scenario runs.</summary>
-    public int ClientCount => Clients ?? (Method is ShareMethod.M2 or ShareMethod.M3 ? 1 : 3);
-    public Attack Attack { get; init; } = Attack.Snoop;
-    /// <summary>Authenticated memory (MACs and counters) instead of confidentiality only.</summary>
-    public bool Authenticated { get; init; }
-    /// <summary>M4/M5 with signed pairwise exchanges (M3 inside M4).</summary>
-    public bool Signed { get; init; }
-    /// <summary>
-    /// M3/M4/M5 with exchanges authenticated by attestation reports instead of provisioned signing keys
-    /// (docs/attestation.md): owner and client run as one sealed program, share_member.
-    /// </summary>
-    public bool Attested { get; init; }
-    /// <summary>Where the guest programs are (guest/build/share); found from the repository by default.</summary>
-    public string? ProgramDirectory { get; init; }
-    /// <summary>Live narration (each claim step as it happens); null for none.</summary>
-    public TextWriter? Narration { get; init; }
-    /// <summary>Whose steps the narration shows: everyone's, the owner's only, or none.</summary>
-    public NarrationLevel Narrate { get; init; } = NarrationLevel.All;
-    public ulong RamSize { get; init; } = 64UL << 20;
-    /// <summary>More adversaries to attach after the attack's own (passive observers in tests, say).</summary>
-    public IReadOnlyList<Adversary> Observers { get; init; } = [];
-    public int Seed { get; init; } = 1;
-    /// <summary>Instructions (all processes together) after which the run stops: a bound for adversaries that make processes spin.</summary>
-    public long MaxInstructions { get; init; } = 2_000_000_000;
-    /// <summary>Called with the machine once it is built, before any process starts: where the host attaches its instruments.</summary>
-    public Action<OsMachine, OsMachineOptions>? Instrument { get; init; }
-    /// <summary>Stops the run between scheduling turns (Ctrl-C); the verdict is then <see cref="Verdict.Failed"/> with the reason.</summary>
-    public CancellationToken Cancellation { get; init; }
-}
-
 public sealed record ScenarioResult(
     Verdict Verdict, string Explanation, IReadOnlyList<ProcessOutcome> Processes, IReadOnlyDictionary<int, string> Output,
     IReadOnlyList<SideBySide> Views, OsRunOutcome Run)
@@ -128,34 +85,23 @@ public sealed record SetupCost(TimeSpan HostTime, ulong Instructions)
 public static class ShareScenario
 {
     /// <summary>The plaintext every shared record carries: if the OS ever sees it, confidentiality is lost.</summary>
-    public static readonly byte[] Marker = "SECRET record"u8.ToArray();
+    public static readonly byte[] Marker = ShareExample.RecordMarker.ToArray();
 
     /// <summary>
     /// The largest group the example programs run (MAX_CLIENTS in guest/share/common.h). Not a limit of
     /// the chip: the owner holds one notification region at a time, so its EAR table does not grow with
     /// the group (docs/claims.md, claim 8(d)).
     /// </summary>
-    public const int MaxClients = 256;
+    public const int MaxClients = ShareExample.MaxClients;
 
+    /// <summary>Runs the scenario; options that cannot run (<see cref="ScenarioOptions.Problem"/>) are an <see cref="ArgumentOutOfRangeException"/> naming the problem.</summary>
     public static ScenarioResult Run(ScenarioOptions options)
     {
+        if (options.Problem is { } problem) throw new ArgumentOutOfRangeException(nameof(options), problem);
         string directory = options.ProgramDirectory ?? DefaultProgramDirectory();
         var owner = LoadProgram(directory, "share_owner");
         var client = LoadProgram(directory, "share_client");
         var spy = LoadProgram(directory, "share_spy");
-        int clients = options.ClientCount;
-        if (clients < 1 || clients > MaxClients) throw new ArgumentOutOfRangeException(nameof(options), $"1-{MaxClients} clients");
-        if (options.Method is ShareMethod.M2 or ShareMethod.M3 && clients != 1)
-            throw new ArgumentOutOfRangeException(nameof(options), "M2 and M3 are between two processes: one client");
-        if (options.Method is ShareMethod.M4 or ShareMethod.M5 && clients < 2)
-            throw new ArgumentOutOfRangeException(nameof(options), "M4 and M5 need at least 2 clients");
-        if (options.Signed && options.Method is not (ShareMethod.M4 or ShareMethod.M5))
-            throw new ArgumentOutOfRangeException(nameof(options), "--signed is for M4 and M5 (their pairwise exchanges); M3 is the signed exchange already, and M1 and M2 have nothing to sign");
-        if (options.Attested && (options.Signed || options.Method is not (ShareMethod.M3 or ShareMethod.M4 or ShareMethod.M5)))
-            throw new ArgumentOutOfRangeException(nameof(options), "--attested is for M3, M4 and M5 (their key exchanges), without --signed");
-        if (options.Attack is Attack.Impostor or Attack.Debuggable or Attack.ReportReplay && !options.Attested)
-            throw new ArgumentOutOfRangeException(nameof(options), $"the {options.Attack} attack is against attested exchanges: use --attested");
-
         using var identity = ChipIdentity.Generate();
         SealedImage sealedOwner, sealedClient;
         if (options.Attested)
@@ -248,7 +194,7 @@ public static class ShareScenario
         foreach (var observer in options.Observers) machine.Attach(observer);
 
         string method = options.Method.ToString().ToLowerInvariant();
-        string[] extra = options.Signed ? ["signed"] : options.Attested ? ["attested"] : [];
+        string[] extra = options.Signed ? [ShareExample.SignedArgument] : options.Attested ? [ShareExample.AttestedArgument] : [];
         labels[machine.Start("owner", ["owner", method, clients.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra]).Pid] = "owner";
         int lastClient = 0;
         for (int i = 1; i <= clients; i++)
@@ -280,9 +226,9 @@ public static class ShareScenario
         var client = new Dictionary<string, byte[]>();
         if (options.Method == ShareMethod.M1)
         {
-            byte[] common = RandomNumberGenerator.GetBytes(32);
-            owner["cloak_common_key"] = common;
-            client["cloak_common_key"] = common;
+            byte[] common = RandomNumberGenerator.GetBytes(ShareExample.CommonKeySize);
+            owner[ShareExample.CommonKeySymbol] = common;
+            client[ShareExample.CommonKeySymbol] = common;
         }
         if (options.Method == ShareMethod.M3 || options.Signed)
         {
@@ -290,10 +236,10 @@ public static class ShareScenario
             using var clientKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var o = ownerKey.ExportParameters(true);
             var c = clientKey.ExportParameters(true);
-            owner["cloak_signing_key"] = o.D!;
-            owner["cloak_peer_verification_key"] = [.. c.Q.X!, .. c.Q.Y!];
-            client["cloak_signing_key"] = c.D!;
-            client["cloak_peer_verification_key"] = [.. o.Q.X!, .. o.Q.Y!];
+            owner[ShareExample.SigningKeySymbol] = o.D!;
+            owner[ShareExample.PeerVerificationKeySymbol] = [.. c.Q.X!, .. c.Q.Y!];
+            client[ShareExample.SigningKeySymbol] = c.D!;
+            client[ShareExample.PeerVerificationKeySymbol] = [.. o.Q.X!, .. o.Q.Y!];
         }
         return (owner, client);
     }
@@ -381,17 +327,18 @@ public static class ShareScenario
         byte[]? plaintext = null;
         if (options.Method is ShareMethod.M2 && mitm.Announcements.TryGetValue("share.1", out var region))
         {
-            plaintext = mitm.ReadRegion(owner, region.Segment, region.RegionId, stolen["share.1"].InitiatorKey, 64);
+            plaintext = mitm.ReadRegion(owner, region.Segment, region.RegionId, stolen["share.1"].InitiatorKey, ShareExample.RecordSize);
         }
         else if (options.Method is ShareMethod.M4 or ShareMethod.M5 && mitm.LearnedKeys.TryGetValue("share.1", out var common))
         {
             // The notification region gave away the common key and where the shared region is.
-            plaintext = mitm.ReadRegion(owner, common.Segment, common.RegionId, common.Key, 64);
+            plaintext = mitm.ReadRegion(owner, common.Segment, common.RegionId, common.Key, ShareExample.RecordSize);
         }
         if (plaintext is not null && plaintext.AsSpan().IndexOf(Marker) >= 0)
         {
-            int end = Array.IndexOf(plaintext, (byte)0, 16);
-            string text = Encoding.ASCII.GetString(plaintext, 16, (end < 0 ? 48 : end) - 16);
+            // The first record's text, up to its terminating zero.
+            int end = Array.IndexOf(plaintext, (byte)0, ShareExample.RecordTextOffset, ShareExample.RecordTextSize);
+            string text = Encoding.ASCII.GetString(plaintext, ShareExample.RecordTextOffset, (end < 0 ? ShareExample.RecordTextOffset + ShareExample.RecordTextSize : end) - ShareExample.RecordTextOffset);
             string relay = options.Method is ShareMethod.M4 or ShareMethod.M5
                 ? mitm.NotificationsRelayed > 0
                     ? $", read the common key out of the owner's notification regions and re-encrypted {mitm.NotificationsRelayed} of them for the clients,"
@@ -405,8 +352,7 @@ public static class ShareScenario
     /// <summary>
     /// The verdict, from structured outcomes only: how each process ended (its exit code, the trap
     /// that killed it, a refused context), the spy's read as data, and what the attack reports of
-    /// itself. The examples' exit codes (guest/share/common.h): 0 shared correctly, 1 wrong data,
-    /// 2 a step failed, 3 a signature did not verify.
+    /// itself. The examples' exit codes are <see cref="ShareExampleExit"/> (guest/share/common.h).
     /// </summary>
     private static (Verdict, string) Judge(ScenarioOptions options, OsRunOutcome run, Dictionary<int, string> labels, NoteWatch notes,
         (bool Succeeded, string Text) attack, int? removedClient)
@@ -421,9 +367,9 @@ public static class ShareScenario
             options.Attack is not (Attack.Tamper or Attack.Replay or Attack.Context));
         var members = run.Processes.Where(p => p.Name != "spy" && p != removedStopped).ToList();
         var stopped = members.Where(p => IntegrityFault(p) || p.End == ProcessEnd.ContextRefused).ToList();
-        bool signatureRefused = members.Any(p => p.End == ProcessEnd.Exited && p.ExitCode == 3);
+        bool signatureRefused = members.Any(p => p.End == ProcessEnd.Exited && p.ExitCode == (int)ShareExampleExit.Refused);
         bool spyReadPlaintext = notes.SpyReads.Any(read => read.AsSpan().IndexOf(Marker.AsSpan(0, 6)) >= 0);
-        bool allGood = run.End == KernelRunEnd.AllExited && members.All(p => p.End == ProcessEnd.Exited && p.ExitCode == 0);
+        bool allGood = run.End == KernelRunEnd.AllExited && members.All(p => p.End == ProcessEnd.Exited && p.ExitCode == (int)ShareExampleExit.Shared);
         string context = attack.Text;
         if (options.Attack == Attack.Remap)
             context += notes.SpyReads.Count == 0 ? "; the spy read nothing"
@@ -435,8 +381,8 @@ public static class ShareScenario
         {
             string why = stopped.Count > 0 ? string.Join("; ", stopped.Select(p => $"{Who(p.Pid)}: {p.KillReason}"))
                 : options.Attested
-                    ? $"the attestation check refused the exchange ({string.Join("; ", members.Where(p => p.ExitCode == 3).Select(p => $"{Who(p.Pid)}: {notes.Refusals.GetValueOrDefault(p.Pid, "refused")}"))}); no key, no region"
-                    : $"the signature check refused the exchange ({string.Join(", ", members.Where(p => p.ExitCode == 3).Select(p => Who(p.Pid)))} stopped); no key, no region";
+                    ? $"the attestation check refused the exchange ({string.Join("; ", members.Where(p => p.ExitCode == (int)ShareExampleExit.Refused).Select(p => $"{Who(p.Pid)}: {notes.Refusals.GetValueOrDefault(p.Pid, "refused")}"))}); no key, no region"
+                    : $"the signature check refused the exchange ({string.Join(", ", members.Where(p => p.ExitCode == (int)ShareExampleExit.Refused).Select(p => Who(p.Pid)))} stopped); no key, no region";
             return (Verdict.AttackDetected, $"{context}. Detected: {why}.");
         }
         if (allGood)
@@ -467,11 +413,12 @@ public static class ShareScenario
 
         public override void OnChannelMessage(ChannelMessageEvent e)
         {
-            // libcloak's report message: header "CLK1", kind 4, role, 0; then the report.
+            // libcloak's report message: its header (magic, kind Report, role), then the report.
             var payload = e.Payload;
-            if (payload.Length == 16 + Isa.AttestationReport.Size && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(payload) == 0x314B_4C43 &&
-                System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(4)) == 4)
-                Reports.Add(new SentReport(labels.TryGetValue(e.Sender.Pid, out var who) ? who : e.Sender.Name, e.Channel, payload[16..]));
+            if (payload.Length == ShareMessages.ReportOffset + Isa.AttestationReport.Size &&
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(payload) == ShareMessages.Magic &&
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(ShareMessages.KindOffset)) == (uint)ShareMessageKind.Report)
+                Reports.Add(new SentReport(labels.TryGetValue(e.Sender.Pid, out var who) ? who : e.Sender.Name, e.Channel, payload[ShareMessages.ReportOffset..]));
         }
 
         public override void OnGuestNote(GuestNoteEvent e)

@@ -21,9 +21,9 @@ internal static class GuestPrograms
 
     private static readonly HashSet<string> Examples = new(["hello", "producer", "consumer"], StringComparer.Ordinal);
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => Repository.Root;
 
-    public static string PathOf(string name) => Path.Combine(RepositoryRoot, "guest", "build",
+    public static string PathOf(string name) => Path.Combine(Repository.GuestBuildDirectory,
         Examples.Contains(name) ? Path.Combine("user", $"{name}.elf") : Path.Combine("tests", "user", $"{name}.elf"));
 
     public static ElfImage Image(string name) => Images.GetOrAdd(name, static n =>
@@ -37,11 +37,4 @@ internal static class GuestPrograms
     /// <summary>The address of a symbol of a program (for tests that aim at a variable).</summary>
     public static ulong Symbol(string program, string symbol) =>
         Image(program).Symbol(symbol) ?? throw new InvalidOperationException($"{program} has no symbol '{symbol}'");
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Cloak.slnx"))) return dir.FullName;
-        throw new InvalidOperationException($"cannot find the repository root (Cloak.slnx) above {AppContext.BaseDirectory}");
-    }
 }

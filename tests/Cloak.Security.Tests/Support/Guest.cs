@@ -12,11 +12,10 @@ namespace Cloak.Security.Tests.Support;
 /// </summary>
 internal static class Guest
 {
-    private static readonly Lazy<string> LazyRoot = new(FindRoot);
     private static readonly ConcurrentDictionary<string, ElfImage> Images = new(StringComparer.Ordinal);
 
     /// <summary>The repository root (the directory that holds <c>Cloak.slnx</c>).</summary>
-    public static string Root => LazyRoot.Value;
+    public static string Root => Repository.Root;
 
     /// <summary>A program of guest/tests/secure, by name.</summary>
     public static string Secure(string name) => Elf($"tests/secure/{name}.elf");
@@ -25,12 +24,7 @@ internal static class Guest
     public static string User(string name) => Elf($"user/{name}.elf");
 
     /// <summary>guest/build/&lt;relative&gt;, or a failed test saying how to build it.</summary>
-    public static string Elf(string relative)
-    {
-        string path = Path.Combine(Root, "guest", "build", relative.Replace('/', Path.DirectorySeparatorChar));
-        if (!File.Exists(path)) Assert.Fail($"guest program {path} is missing: run make -C guest -j2");
-        return path;
-    }
+    public static string Elf(string relative) => GuestBuild.Elf(relative);
 
     /// <summary>The parsed ELF (cached: images are immutable).</summary>
     public static ElfImage Load(string path) => Images.GetOrAdd(path, ElfImage.Load);
@@ -40,11 +34,4 @@ internal static class Guest
 
     /// <summary><paramref name="path"/> sealed for <paramref name="chip"/>.</summary>
     public static SealedImage Seal(string path, ChipIdentity chip) => SealedImage.Parse(SealBytes(path, chip.PublicKey));
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "Cloak.slnx"))) return directory.FullName;
-        throw new InvalidOperationException($"cannot find the repository root: no Cloak.slnx in {AppContext.BaseDirectory} or above");
-    }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Cloak.Isa;
-using Cloak.Tests.Support;
 
 namespace Cloak.Tests.Sdk;
 

@@ -54,16 +54,8 @@ internal static class GuestPrograms
         .. IsaPrograms.Select(n => $"tests/isa/{n}"),
     ];
 
-    /// <summary>
-    /// guest/build/&lt;relative&gt;; fails the calling test, saying how to build it, when it does not exist.
-    /// </summary>
-    public static string Elf(string relative)
-    {
-        string path = Path.Combine(Repository.GuestBuildDirectory, relative.Replace('/', Path.DirectorySeparatorChar));
-        if (!File.Exists(path))
-            Assert.Fail($"guest program {path} is missing: run make -C guest (the test project's build normally does)");
-        return path;
-    }
+    /// <summary>guest/build/&lt;relative&gt;; fails the calling test, saying how to build it, when it does not exist.</summary>
+    public static string Elf(string relative) => GuestBuild.Elf(relative);
 
     public static TheoryData<string> Rows(IEnumerable<string> names)
     {

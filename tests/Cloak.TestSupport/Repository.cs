@@ -1,10 +1,10 @@
-namespace Cloak.Tests.Support;
+namespace Cloak.TestSupport;
 
 /// <summary>
 /// Where the repository and the built guest programs are. Tests find the root by walking up from the
 /// test assembly to <c>Cloak.slnx</c>, so they work from any working directory.
 /// </summary>
-internal static class Repository
+public static class Repository
 {
     private static readonly Lazy<string> LazyRoot = new(FindRoot);
 

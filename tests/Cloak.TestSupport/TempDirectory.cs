@@ -1,7 +1,7 @@
-namespace Cloak.Tests.Support;
+namespace Cloak.TestSupport;
 
 /// <summary>A fresh directory under the system temp directory, deleted with everything in it on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory() => Path = Directory.CreateTempSubdirectory("cloak-tests-").FullName;
 

@@ -190,6 +190,30 @@ public class TranslatorTests
         AssertRanTranslated(m);
     }
 
+    [Fact]
+    public void Two_copies_of_a_program_in_two_address_spaces_share_translated_blocks_and_keep_their_own_results()
+    {
+        var m = Machine(ExecutionEngine.Translate);
+        var first = new PageTables(m.Dram, TestMachine.PageTableArea);
+        var second = new PageTables(m.Dram, TestMachine.PageTableArea + 0x1_0000);
+        first.Map4K(CodeVa, TestMachine.CodeBase, Pte.Execute | Pte.User);
+        second.Map4K(CodeVa, OtherCodePa, Pte.Execute | Pte.User);
+        string[] loop = ["addi s0,zero,50", "loop:", "addi a0,a0,3", "addi s0,s0,-1", "bne s0,zero,loop", "ecall"];
+        m.Load(TestMachine.CodeBase, loop);
+        m.Load(OtherCodePa, loop);
+
+        RunInUserMode(m, first.Satp);
+        ulong compiledByFirst = m.Hart.BlocksTranslated;
+        Assert.Equal(0UL, m.Hart.BlocksReused);
+        RunInUserMode(m, second.Satp);
+
+        Assert.Equal(300UL, m[Reg.A0]);
+        Assert.True(compiledByFirst > 0);
+        // The second copy's page translated its blocks too, but every one of them took the first's function.
+        Assert.Equal(compiledByFirst, m.Hart.BlocksReused);
+        Assert.Equal(2 * compiledByFirst, m.Hart.BlocksTranslated);
+    }
+
     private static void RunInUserMode(TestMachine m, ulong satp, ulong pc = CodeVa)
     {
         m.Hart.Privilege = Privilege.Machine;

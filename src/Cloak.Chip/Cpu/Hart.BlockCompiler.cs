@@ -104,13 +104,18 @@ public sealed unsafe partial class Hart
             int endSlot = (int)(((at - 1) & PageOffsetMask) >> 1) + 1;
             if (ops.Count == 0) return TranslatedBlock.Untranslatable(pc, firstSlot);
 
-            // The method's first argument is its own block (the delegate closes over it), for its links.
-            var method = new DynamicMethod($"block_{pc:x}", typeof(int), [typeof(TranslatedBlock), typeof(Hart), typeof(long), typeof(long)], typeof(Hart), skipVisibility: true);
+            long[] key = BlockCache.KeyOf(ops);
+            if (hart._blockCache.TryGet(key, out var shared))
+            {
+                hart.BlocksReused++;
+                return new TranslatedBlock(pc, firstSlot, endSlot, ops.Count, shared.LinkTargets) { Function = shared.Function };
+            }
+            var method = new DynamicMethod($"block_{pc:x}", typeof(int), [typeof(Hart), typeof(long), typeof(long)], typeof(Hart), skipVisibility: true);
             var compiler = new BlockCompiler(hart, method.GetILGenerator(), ops, pc);
             compiler.Emit(at);
-            var block = new TranslatedBlock(pc, firstSlot, endSlot, ops.Count, [.. compiler._linkTargets]);
-            block.Function = (BlockFunction)method.CreateDelegate(typeof(BlockFunction), block);
-            return block;
+            var compiled = new BlockCache.Compiled(method.CreateDelegate<BlockFunction>(), [.. compiler._linkTargets]);
+            hart._blockCache.Add(key, compiled);
+            return new TranslatedBlock(pc, firstSlot, endSlot, ops.Count, compiled.LinkTargets) { Function = compiled.Function };
         }
 
         private static bool Translatable(ExecOp op) => op switch
@@ -142,7 +147,7 @@ public sealed unsafe partial class Hart
                 _il.Emit(OpCodes.Ldind_I8);
                 _il.Emit(OpCodes.Stloc, local);
             }
-            _il.Emit(OpCodes.Ldarg_2);
+            _il.Emit(OpCodes.Ldarg_1);
             _il.Emit(OpCodes.Stloc, _n);
             _il.MarkLabel(_top);
 
@@ -158,15 +163,12 @@ public sealed unsafe partial class Hart
                 _il.Emit(OpCodes.Ldloc, _regs[r]!);
                 _il.Emit(OpCodes.Stind_I8);
             }
-            _il.Emit(OpCodes.Ldarg_1);
+            _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldloc, _exitPc);
             _il.Emit(OpCodes.Stfld, PcField);
-            _il.Emit(OpCodes.Ldarg_1);
+            _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldloc, _nOut);
             _il.Emit(OpCodes.Stfld, SliceRetiredField);
-            _il.Emit(OpCodes.Ldarg_1);
-            _il.Emit(OpCodes.Ldarg_0);
-            _il.Emit(OpCodes.Stfld, LastBlockField);
             if (_linkTargets.Count > 0) EmitChainedJump();
             _il.Emit(OpCodes.Ldloc, _kind);
             _il.Emit(OpCodes.Ret);
@@ -187,7 +189,9 @@ public sealed unsafe partial class Hart
             _il.Emit(OpCodes.Ldloc, _link);
             _il.Emit(OpCodes.Ldc_I4_0);
             _il.Emit(OpCodes.Blt, unchained);
+            // The links of the block this function runs as (a function may be shared by several blocks).
             _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldfld, LastBlockField);
             _il.Emit(OpCodes.Ldfld, LinksField);
             _il.Emit(OpCodes.Ldloc, _link);
             _il.Emit(OpCodes.Ldelem_Ref);
@@ -201,27 +205,30 @@ public sealed unsafe partial class Hart
             _il.Emit(OpCodes.Ldloc, _next);
             _il.Emit(OpCodes.Ldfld, LengthField);
             _il.Emit(OpCodes.Conv_I8);
-            _il.Emit(OpCodes.Ldarg_3);
+            _il.Emit(OpCodes.Ldarg_2);
             _il.Emit(OpCodes.Ldloc, _nOut);
             _il.Emit(OpCodes.Sub);
             _il.Emit(OpCodes.Bgt, unchained);
             // if (--hart._chainHops < 0) return to the dispatcher.
-            _il.Emit(OpCodes.Ldarg_1);
+            _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldfld, ChainHopsField);
             _il.Emit(OpCodes.Ldc_I4_1);
             _il.Emit(OpCodes.Sub);
             _il.Emit(OpCodes.Stloc, _hops);
-            _il.Emit(OpCodes.Ldarg_1);
+            _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldloc, _hops);
             _il.Emit(OpCodes.Stfld, ChainHopsField);
             _il.Emit(OpCodes.Ldloc, _hops);
             _il.Emit(OpCodes.Ldc_I4_0);
             _il.Emit(OpCodes.Blt, unchained);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldloc, _next);
+            _il.Emit(OpCodes.Stfld, LastBlockField);
             _il.Emit(OpCodes.Ldloc, _next);
             _il.Emit(OpCodes.Ldfld, FunctionField);
-            _il.Emit(OpCodes.Ldarg_1);
+            _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldloc, _nOut);
-            _il.Emit(OpCodes.Ldarg_3);
+            _il.Emit(OpCodes.Ldarg_2);
             _il.Emit(OpCodes.Tailcall);
             _il.Emit(OpCodes.Callvirt, InvokeMethod);
             _il.Emit(OpCodes.Ret);
@@ -287,7 +294,7 @@ public sealed unsafe partial class Hart
         /// <summary>Publishes the count retired before instruction <paramref name="index"/> for the slow path (cycles, trap-loop check).</summary>
         private void PublishRetired(int index)
         {
-            _il.Emit(OpCodes.Ldarg_1);
+            _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldloc, _n);
             _il.Emit(OpCodes.Ldc_I8, (long)index);
             _il.Emit(OpCodes.Add);
@@ -348,7 +355,7 @@ public sealed unsafe partial class Hart
             _il.Emit(OpCodes.Ldloc, _n);
             _il.Emit(OpCodes.Ldc_I8, (long)_ops.Count);
             _il.Emit(OpCodes.Add);
-            _il.Emit(OpCodes.Ldarg_3);
+            _il.Emit(OpCodes.Ldarg_2);
             _il.Emit(OpCodes.Ble, _top);
             ExitTo(target, 0, BlockContinue);
         }
@@ -444,7 +451,7 @@ public sealed unsafe partial class Hart
 
             _il.MarkLabel(slow);
             PublishRetired(index);
-            _il.Emit(OpCodes.Ldarg_1);
+            _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldloc, _va);
             _il.Emit(OpCodes.Ldc_I4, size);
             _il.Emit(OpCodes.Ldloca, _value);
@@ -487,7 +494,7 @@ public sealed unsafe partial class Hart
 
             _il.MarkLabel(slow);
             PublishRetired(index);
-            _il.Emit(OpCodes.Ldarg_1);
+            _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldloc, _va);
             _il.Emit(OpCodes.Ldc_I4, size);
             Read(d.Rs2);

@@ -28,7 +28,7 @@ public sealed unsafe partial class Hart
     /// </summary>
     private const int MaxChainedBlocks = 4096;
 
-    /// <summary>Blocks translated since reset (each is a DynamicMethod).</summary>
+    /// <summary>Blocks translated since reset; <see cref="BlocksReused"/> of them took a function already compiled for the same instructions.</summary>
     public ulong BlocksTranslated { get; private set; }
 
     /// <summary>Instructions retired inside translated blocks.</summary>
@@ -40,8 +40,9 @@ public sealed unsafe partial class Hart
     /// <summary>Physical pages that reached <see cref="HartOptions.RecompileLimit"/> and are now always interpreted.</summary>
     public ulong PagesLeftInterpreted { get; private set; }
 
-    // Written by translated code: the last block that ran (its exit is what the dispatcher links), and
-    // the chained jumps left before a block must return to the dispatcher.
+    // The block running, or that ran last (set by the dispatcher and by each chained jump: a function
+    // shared by several blocks reads its links from here), and the chained jumps left before a block
+    // must return to the dispatcher.
     private TranslatedBlock? _lastBlock;
     private int _chainHops;
 
@@ -73,7 +74,7 @@ public sealed unsafe partial class Hart
                     if (block.Length <= budget - n)
                     {
                         _chainHops = MaxChainedBlocks;
-                        _lastBlock = null;
+                        _lastBlock = block;
                         int kind = function(this, n, budget);
                         TranslatedInstructions += _sliceRetired - (ulong)n;
                         n = (long)_sliceRetired;

@@ -1,22 +1,21 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
 using Cloak.Chip.Security;
-using Cloak.Crypto;
 using Cloak.Isa;
 
 namespace Cloak.Chip.Cpu;
 
 /// <summary>
-/// The TRP instructions (SPEC 2.4, docs/isa.md): entering encrypted execution from a sealed image,
-/// creating regions with chip-generated keys, setting and clearing EAR entries from keys held in
-/// protected memory, random bytes, and the public-key unit. Every key operand and result stays in
-/// the caller's protected memory (an EAR region), read and written through the cache like any
-/// protected access, so no key ever sits in a register or in plaintext outside the chip. Results are
-/// a <see cref="TrpStatus"/> in rd; misuse (plain mode, operands outside protected memory) traps.
+/// The TRP instructions (SPEC 2.4, docs/isa.md), decoded here and carried out by the protection unit
+/// (<see cref="ProtectionUnit"/>: entering from a sealed image, regions and EAR entries, random bytes,
+/// the public-key unit, attestation). The hart is only the dispatcher and the operand accessor
+/// (<see cref="ITrpCaller"/>): every key operand and result stays in the caller's protected memory (an
+/// EAR region), read and written through the cache like any protected access, so no key ever sits in
+/// a register or in plaintext outside the chip. Results are a <see cref="TrpStatus"/> in rd; misuse
+/// (plain mode, operands outside protected memory) traps.
 /// </summary>
-public sealed unsafe partial class Hart
+public sealed unsafe partial class Hart : ITrpCaller
 {
-    private const int MaxTrpMessage = 64 * 1024;
+    /// <summary>The largest image (all regions together) trp.enter takes: 256 MiB, as the CLI's program limit.</summary>
+    public const ulong MaxImageBytes = ProtectionUnit.MaxImageBytes;
 
     /// <summary>Runs one TRP instruction at <see cref="_pc"/>; false when it trapped (recorded in <see cref="_pendingTrap"/>).</summary>
     private bool ExecuteTrp(DecodedOp* d)
@@ -38,7 +37,7 @@ public sealed unsafe partial class Hart
         }
         if (d->Op == ExecOp.TrpEnter)
         {
-            bool entered = Enter(_x[d->Rs1]);
+            bool entered = Enter(d->Rs1);
             // trp.enter's status is in a0 (0 once the context runs); a page fault restarts it and is not reported.
             if (entered && Observer is { } observer)
                 observer.TrpExecuted(new TrpRecord(operation, _protectedState?.ContextId ?? 0, _protectedState is null ? (TrpStatus)(long)_x[10] : TrpStatus.Ok));
@@ -59,19 +58,20 @@ public sealed unsafe partial class Hart
             return false;
         }
         ulong a = _x[d->Rs1], b = _x[d->Rs2];
+        var unit = _protection;
         TrpStatus? status = d->Op switch
         {
-            ExecOp.TrpHidden => CreateRegion(a, b, RegionKind.Hidden),
-            ExecOp.TrpPrivate => CreateRegion(a, b, RegionKind.Private),
-            ExecOp.TrpEarSet => EarSet(a),
-            ExecOp.TrpEarClear => EarClear(a),
-            ExecOp.TrpRandom => RandomFill(a, b),
-            ExecOp.TrpKeyPair => KeyPair(a),
-            ExecOp.TrpAgree => Agree(a),
-            ExecOp.TrpSign => Sign(a),
-            ExecOp.TrpAttest => Attest(a),
-            ExecOp.TrpVerifyReport => VerifyReport(a),
-            _ => Verify(a),
+            ExecOp.TrpHidden => unit.CreateRegion(this, a, b, RegionKind.Hidden),
+            ExecOp.TrpPrivate => unit.CreateRegion(this, a, b, RegionKind.Private),
+            ExecOp.TrpEarSet => unit.SetEar(this, a),
+            ExecOp.TrpEarClear => unit.ClearEar(this, a),
+            ExecOp.TrpRandom => ProtectionUnit.RandomFill(this, a, b),
+            ExecOp.TrpKeyPair => ProtectionUnit.KeyPair(this, a),
+            ExecOp.TrpAgree => ProtectionUnit.Agree(this, a),
+            ExecOp.TrpSign => ProtectionUnit.Sign(this, a),
+            ExecOp.TrpAttest => unit.Attest(this, a),
+            ExecOp.TrpVerifyReport => unit.VerifyReport(this, a),
+            _ => ProtectionUnit.Verify(this, a),
         };
         if (status is null)
         {
@@ -103,207 +103,60 @@ public sealed unsafe partial class Hart
         _ => TrpOperation.Verify,
     };
 
+    /// <summary>
+    /// trp.enter: the protection unit checks and converts the sealed image whose header is at the
+    /// address in <paramref name="rs1"/>; the hart then runs the new context from the image's entry with
+    /// a0 = 1, or reports a refusal in a0 (rd is x0 by encoding). False when it trapped (a page fault:
+    /// the unit resumes the entry where it stopped when the instruction runs again).
+    /// </summary>
+    private bool Enter(int rs1)
+    {
+        if (!_protection!.Enter(this, _x[rs1], out var outcome)) return false;
+        if (outcome.State is not { } state)
+        {
+            _x[10] = (ulong)outcome.Status;
+            _pc += 4;
+            return true;
+        }
+        ActivateProtection(state);
+        if (Observer is not null)
+            foreach (var e in state.Ear.Entries)
+                if (e.Valid) ReportEar(e, added: true);
+        _x[10] = 1;
+        _pc = outcome.Entry;
+        return true;
+    }
+
     /// <summary>Tells the host's observer an EAR entry of the running context appeared or went.</summary>
     private void ReportEar(in EarEntry e, bool added) =>
         Observer?.EarChanged(new EarChange(_protectedState!.ContextId, added, e.Start, e.Length, e.RegionId, e.Kind, e.Permissions, e.KeySlot, e.Instance));
 
-    private bool Status(TrpStatus status)
+    // ---- operand access (ITrpCaller) -----------------------------------------------------------------
+
+    ProtectedState? ITrpCaller.Caller => _protectedState;
+
+    ulong ITrpCaller.AddressSpace => _satp;
+
+    bool ITrpCaller.ReadProtected(ulong va, Span<byte> destination) => ReadProtected(va, destination);
+
+    bool ITrpCaller.WriteProtected(ulong va, ReadOnlySpan<byte> source) => WriteProtected(va, source);
+
+    bool ITrpCaller.ReadPlain(ulong va, Span<byte> destination) => ReadPlain(va, destination);
+
+    bool ITrpCaller.TryFrame(ulong va, out ulong frame)
     {
-        // trp.enter's rd is x0 by encoding; the status goes to a0 so the loader stub can report it.
-        _x[10] = (ulong)status;
-        _pc += 4;
-        return true;
+        if (!Translate(va, (int)Sv39.PageSize, AccessType.Load, va, out frame, out _, out _)) return false;
+        if (_bus.IsRam(frame, Sv39.PageSize)) return true;
+        _pendingTrap = new Trap(TrapCause.LoadAccessFault, va);
+        return false;
     }
 
-    // ---- regions and EAR entries -----------------------------------------------------------------
-
-    private TrpStatus? CreateRegion(ulong start, ulong length, RegionKind kind)
+    void ITrpCaller.EarChanged(in EarEntry entry, bool added)
     {
-        if (length == 0 || length > 1UL << 40 || ((start | length) & 0xFFF) != 0) return TrpStatus.BadRegion;
-        Span<byte> key = stackalloc byte[KeyTable.KeySize];
-        ProtectionUnit.Random(key);
-        int slot = _protection!.Keys.Acquire(key);
-        CryptographicOperations.ZeroMemory(key);
-        if (slot < 0) return TrpStatus.KeyTableFull;
-        var status = _protectedState!.Ear.TryAdd(new EarEntry
-        {
-            Start = start, Length = length, KeySlot = slot, Kind = kind, RegionId = _protection.NewRegionId(),
-            Permissions = RegionPermissions.Read | RegionPermissions.Write, FreshIsZero = true,
-        }, out int index);
-        status = TakeRoot(status, index, slot);
         FlushTlb();
-        return status;
+        ReportEar(entry, added);
     }
 
-    /// <summary>EAR descriptor: u64 start, u64 length, u32 region id, u8 kind, u8 permissions, u8 flags (bit 0: fresh lines read as zero), u8 0, key[32].</summary>
-    internal const int EarDescriptorSize = 56;
-
-    private TrpStatus? EarSet(ulong descriptor)
-    {
-        Span<byte> d = stackalloc byte[EarDescriptorSize];
-        try
-        {
-            if (!ReadProtected(descriptor, d)) return null;
-            var kind = (RegionKind)d[20];
-            var permissions = (RegionPermissions)d[21];
-            if (kind > RegionKind.Notification || permissions == 0 || (permissions & ~(RegionPermissions.Read | RegionPermissions.Write | RegionPermissions.Execute)) != 0)
-                return TrpStatus.BadDescriptor;
-            int slot = _protection!.Keys.Acquire(d[24..]);
-            if (slot < 0) return TrpStatus.KeyTableFull;
-            var status = _protectedState!.Ear.TryAdd(new EarEntry
-            {
-                Start = BinaryPrimitives.ReadUInt64LittleEndian(d), Length = BinaryPrimitives.ReadUInt64LittleEndian(d[8..]),
-                RegionId = BinaryPrimitives.ReadUInt32LittleEndian(d[16..]), Kind = kind, Permissions = permissions,
-                FreshIsZero = (d[22] & 1) != 0, KeySlot = slot,
-            }, out int index);
-            status = TakeRoot(status, index, slot);
-            FlushTlb();
-            return status;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(d);
-        }
-    }
-
-    /// <summary>
-    /// After an EAR entry was added (<paramref name="status"/> Ok): the region's integrity root in
-    /// authenticated mode, else the entry is taken back. Either way the key slot's reference goes if
-    /// the entry does not stay.
-    /// </summary>
-    private TrpStatus TakeRoot(TrpStatus status, int index, int slot)
-    {
-        var ear = _protectedState!.Ear;
-        if (status == TrpStatus.Ok && !_protection!.OpenRegion(_protectedState.ContextId, slot, ear[index].RegionId, ear[index].Instance))
-        {
-            ear.Clear(index);
-            status = TrpStatus.RegionTableFull;
-        }
-        if (status != TrpStatus.Ok) _protection!.Keys.Release(slot);
-        else ReportEar(ear[index], added: true);
-        return status;
-    }
-
-    private TrpStatus? EarClear(ulong start)
-    {
-        var ear = _protectedState!.Ear;
-        int index = ear.IndexStartingAt(start);
-        if (index < 0) return TrpStatus.NoSuchRegion;
-        int slot = ear[index].KeySlot;
-        _protection!.CloseRegion(_protectedState.ContextId, slot, ear[index].RegionId, ear[index].Instance);
-        ReportEar(ear[index], added: false);
-        ear.Clear(index);
-        bool stillUsed = false;
-        foreach (var e in ear.Entries) stillUsed |= e.Valid && e.KeySlot == slot;
-        // The region becomes plain memory: its cached plaintext goes back to DRAM as ciphertext now.
-        if (!stillUsed) _protection!.DataCache.FlushKey(slot);
-        _protection!.Keys.Release(slot);
-        FlushTlb();
-        return TrpStatus.Ok;
-    }
-
-    private TrpStatus? RandomFill(ulong address, ulong length)
-    {
-        if (length > 4096) return TrpStatus.BadDescriptor;
-        Span<byte> bytes = stackalloc byte[(int)length];
-        ProtectionUnit.Random(bytes);
-        bool ok = WriteProtected(address, bytes);
-        CryptographicOperations.ZeroMemory(bytes);
-        return ok ? TrpStatus.Ok : null;
-    }
-
-    // ---- the public-key unit --------------------------------------------------------------------
-
-    /// <summary>Key-pair descriptor: u32 algorithm (1 = P-256), u32 0, u64 private out (32 bytes), u64 public out (64 bytes).</summary>
-    private TrpStatus? KeyPair(ulong descriptor)
-    {
-        Span<byte> d = stackalloc byte[24];
-        if (!ReadProtected(descriptor, d)) return null;
-        if (BinaryPrimitives.ReadUInt32LittleEndian(d) != 1) return TrpStatus.BadDescriptor;
-        Span<byte> privateKey = stackalloc byte[P256.PrivateKeySize];
-        Span<byte> publicKey = stackalloc byte[P256.PublicKeySize];
-        try
-        {
-            P256.GenerateKeyPair(privateKey, publicKey);
-            if (!WriteProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[8..]), privateKey)) return null;
-            if (!WriteProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[16..]), publicKey)) return null;
-            return TrpStatus.Ok;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(privateKey);
-        }
-    }
-
-    /// <summary>Agreement descriptor: u64 private key, u64 peer public key, u64 info, u64 info length, u64 key out, u64 key length (1-64).</summary>
-    private TrpStatus? Agree(ulong descriptor)
-    {
-        Span<byte> d = stackalloc byte[48];
-        if (!ReadProtected(descriptor, d)) return null;
-        ulong infoLength = BinaryPrimitives.ReadUInt64LittleEndian(d[24..]), keyLength = BinaryPrimitives.ReadUInt64LittleEndian(d[40..]);
-        if (infoLength > 4096 || keyLength is 0 or > 64) return TrpStatus.BadDescriptor;
-        Span<byte> privateKey = stackalloc byte[P256.PrivateKeySize];
-        Span<byte> peer = stackalloc byte[P256.PublicKeySize];
-        Span<byte> shared = stackalloc byte[32];
-        Span<byte> key = stackalloc byte[(int)keyLength];
-        var info = new byte[infoLength];
-        try
-        {
-            if (!ReadProtected(BinaryPrimitives.ReadUInt64LittleEndian(d), privateKey) ||
-                !ReadProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[8..]), peer) ||
-                !ReadProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[16..]), info)) return null;
-            if (!P256.TryAgree(privateKey, peer, shared)) return TrpStatus.BadKey;
-            Hkdf.DeriveKey(shared, [], info, key);
-            return WriteProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[32..]), key) ? TrpStatus.Ok : null;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(privateKey);
-            CryptographicOperations.ZeroMemory(shared);
-            CryptographicOperations.ZeroMemory(key);
-        }
-    }
-
-    /// <summary>Signing descriptor: u64 private key, u64 message, u64 message length, u64 signature out (64 bytes).</summary>
-    private TrpStatus? Sign(ulong descriptor)
-    {
-        Span<byte> d = stackalloc byte[32];
-        if (!ReadProtected(descriptor, d)) return null;
-        ulong length = BinaryPrimitives.ReadUInt64LittleEndian(d[16..]);
-        if (length > MaxTrpMessage) return TrpStatus.BadDescriptor;
-        Span<byte> privateKey = stackalloc byte[P256.PrivateKeySize];
-        Span<byte> signature = stackalloc byte[P256.SignatureSize];
-        var message = new byte[length];
-        try
-        {
-            if (!ReadProtected(BinaryPrimitives.ReadUInt64LittleEndian(d), privateKey) ||
-                !ReadProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[8..]), message)) return null;
-            if (!P256.TrySign(privateKey, message, signature)) return TrpStatus.BadKey;
-            return WriteProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[24..]), signature) ? TrpStatus.Ok : null;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(privateKey);
-        }
-    }
-
-    /// <summary>Verification descriptor: u64 public key, u64 message, u64 message length, u64 signature (64 bytes).</summary>
-    private TrpStatus? Verify(ulong descriptor)
-    {
-        Span<byte> d = stackalloc byte[32];
-        if (!ReadProtected(descriptor, d)) return null;
-        ulong length = BinaryPrimitives.ReadUInt64LittleEndian(d[16..]);
-        if (length > MaxTrpMessage) return TrpStatus.BadDescriptor;
-        Span<byte> publicKey = stackalloc byte[P256.PublicKeySize];
-        Span<byte> signature = stackalloc byte[P256.SignatureSize];
-        var message = new byte[length];
-        if (!ReadProtected(BinaryPrimitives.ReadUInt64LittleEndian(d), publicKey) ||
-            !ReadProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[8..]), message) ||
-            !ReadProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[24..]), signature)) return null;
-        return P256.Verify(publicKey, message, signature) ? TrpStatus.Ok : TrpStatus.BadSignature;
-    }
-
-    // ---- operand access ---------------------------------------------------------------------------
 
     /// <summary>Reads user memory through translation as a plain access (trp.enter's image).</summary>
     private bool ReadPlain(ulong va, Span<byte> destination)

@@ -43,6 +43,9 @@ internal sealed partial class KeyTable : IDisposable
     public int Capacity => _slots.Length - 1;
     public int Occupied => _slots.Count(s => s.Occupied);
 
+    /// <summary>How many EAR entries (of any context) hold <paramref name="slot"/>; a slot at 0 may be given another key.</summary>
+    public int ReferencesOf(int slot) => _slots[slot].References;
+
     /// <summary>A slot holding <paramref name="key"/> (existing or new), with one more reference; -1 if the table is full.</summary>
     public int Acquire(ReadOnlySpan<byte> key)
     {

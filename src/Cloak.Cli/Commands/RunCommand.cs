@@ -117,6 +117,7 @@ internal static class RunCommand
                 Scheme = Given(parse, scheme) is { } ps ? MemoryTiming.ParseScheme(ps) : null,
                 TlbEntries = GivenValue(parse, tlbEntries),
                 TrapMisaligned = Given(parse, misaligned) is { } m ? m == "trap" : null,
+                Engine = HartOptions.ParseEngine(parse.GetValue(engine)),
                 RamBytes = Given(parse, ramSize) is { } r ? Numbers.ParseSize(r, "--ram-size") : null,
                 SwapBytes = Given(parse, swap) is { } sw ? Numbers.ParseSize(sw, "--swap") : null,
                 Quantum = GivenValue(parse, quantum),
@@ -135,7 +136,7 @@ internal static class RunCommand
             var reportRequest = reports.Read(parse);
             return Run(spec, instruments, reportRequest with { Report = reportRequest.Report ?? spec.Report },
                 parse.GetRequiredValue(ramBase), parse.GetValue(hostFiles), parse.GetRequiredValue(cmdline), adversaries, parse,
-                HartOptions.ParseEngine(parse.GetValue(engine)), parse.GetValue(gdb));
+                parse.GetValue(gdb));
         });
         return command;
     }
@@ -161,14 +162,14 @@ internal static class RunCommand
 
     /// <summary>Runs an experiment: one bare-metal program, or user processes under the OS model (with any attacks).</summary>
     private static int Run(ExperimentSpec spec, InstrumentOptions instrumentOptions, ReportRequest reportRequest, string ramBase, string? hostFiles, string cmdline,
-        AdversaryOption adversaries, ParseResult parse, ExecutionEngine? engine, int? gdbPort)
+        AdversaryOption adversaries, ParseResult parse, int? gdbPort)
     {
         if (spec.Processes.Count == 0) throw new CliError(ExitCodes.Usage, "no program to run");
         var hart = new HartOptions
         {
             MisalignedAccess = spec.TrapMisaligned == true ? MisalignedAccessPolicy.Trap : MisalignedAccessPolicy.Allow,
             TlbEntries = spec.TlbEntries ?? new HartOptions().TlbEntries,
-            Engine = engine ?? HartOptions.EngineFromEnvironment(),
+            Engine = spec.Engine ?? HartOptions.EngineFromEnvironment(),
         };
         var request = instrumentOptions.From(spec);
         var programsLoaded = spec.Processes.Select(p => LoadProgram(p.File)).ToList();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cloak.Chip.Cpu;
 using Cloak.Chip.Security;
 using Cloak.Chip.Timing;
 
@@ -29,6 +30,8 @@ public sealed record ExperimentSpec
     public ProtectionScheme? Scheme { get; init; }
     public int? TlbEntries { get; init; }
     public bool? TrapMisaligned { get; init; }
+    /// <summary>How the hart executes (translated blocks or the interpreter); null: <c>CLOAK_ENGINE</c>, else translate.</summary>
+    public ExecutionEngine? Engine { get; init; }
 
     // The OS and the machine.
     public ulong? RamBytes { get; init; }
@@ -66,6 +69,7 @@ public sealed record ExperimentSpec
         Scheme = over.Scheme ?? Scheme,
         TlbEntries = over.TlbEntries ?? TlbEntries,
         TrapMisaligned = over.TrapMisaligned ?? TrapMisaligned,
+        Engine = over.Engine ?? Engine,
         RamBytes = over.RamBytes ?? RamBytes,
         SwapBytes = over.SwapBytes ?? SwapBytes,
         Quantum = over.Quantum ?? Quantum,

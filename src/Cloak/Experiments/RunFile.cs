@@ -1,3 +1,4 @@
+using Cloak.Chip.Cpu;
 using Cloak.Chip.Security;
 using Tomlyn;
 using Cloak.Chip.Timing;
@@ -159,7 +160,7 @@ public static class RunFile
 
         public ExperimentSpec Chip(TableSyntaxBase table, ExperimentSpec spec)
         {
-            foreach (var (key, line, kv) in Items(table, "chip", "key", "memory", "dcache", "icache", "cache_ways", "ear_entries", "latency", "tlb_entries", "misaligned", "protection_scheme"))
+            foreach (var (key, line, kv) in Items(table, "chip", "key", "memory", "dcache", "icache", "cache_ways", "ear_entries", "latency", "tlb_entries", "misaligned", "protection_scheme", "engine"))
             {
                 spec = key switch
                 {
@@ -176,6 +177,9 @@ public static class RunFile
                         "ctr" => spec with { Scheme = ProtectionScheme.Ctr },
                         var other => throw Error(line, "chip", key, $"'{other}': choose xts or ctr"),
                     },
+                    "engine" => HartOptions.ParseEngine(String(kv, "chip")) is { } engine
+                        ? spec with { Engine = engine }
+                        : throw Error(line, "chip", key, $"'{String(kv, "chip")}': choose translate or interp"),
                     "dcache" => spec with { DataCacheBytes = Size(kv, "chip") },
                     "icache" => spec with { InstructionCacheBytes = Size(kv, "chip") },
                     "cache_ways" => spec with { CacheWays = Int(kv, "chip", 1, 64) },

@@ -94,7 +94,18 @@ public class RunFileTests
         Assert.Single(merged.Processes);
     }
 
+    [Fact]
+    public void The_engine_is_a_chip_key_and_the_command_line_engine_overrides_it()
+    {
+        var file = Parse("[chip]\nengine = \"interp\"\n[[process]]\nfile = \"a.elf\"\n");
+
+        Assert.Equal(Cloak.Chip.Cpu.ExecutionEngine.Interpret, file.Engine);
+        Assert.Equal(Cloak.Chip.Cpu.ExecutionEngine.Translate, file.With(new ExperimentSpec { Engine = Cloak.Chip.Cpu.ExecutionEngine.Translate }).Engine);
+        Assert.Equal(Cloak.Chip.Cpu.ExecutionEngine.Interpret, file.With(new ExperimentSpec()).Engine);
+    }
+
     [Theory]
+    [InlineData("[chip]\nengine = \"fast\"\n[[process]]\nfile = \"a\"\n", "exp.toml:2: [chip] engine: 'fast': choose translate or interp")]
     [InlineData("[chip]\ndcahe = \"16K\"\n[[process]]\nfile = \"a\"\n", "exp.toml:2: [chip] dcahe: unknown key")]
     [InlineData("[chip]\ndcache = \"16X\"\n[[process]]\nfile = \"a\"\n", "exp.toml:2: [chip] dcache: '16X' is not a size")]
     [InlineData("[chip]\ncache_ways = \"8\"\n[[process]]\nfile = \"a\"\n", "exp.toml:2: [chip] cache_ways: expected an integer, found a string")]

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Cloak.Crypto;
 using Cloak.Isa;
 
-namespace Cloak.Chip.Cpu;
+namespace Cloak.Chip.Security;
 
 /// <summary>
 /// trp.attest and trp.verifyreport (issue 12, docs/attestation.md): the chip certifies which sealed
@@ -14,23 +14,23 @@ namespace Cloak.Chip.Cpu;
 /// can claim another's measurement. The report itself is no secret; the identity key never leaves the
 /// chip model (ECDSA by the class library, <see cref="P256"/>).
 /// </summary>
-public sealed unsafe partial class Hart
+internal sealed partial class ProtectionUnit
 {
     /// <summary>Attestation descriptor: u64 nonce (32 bytes in), u64 user data (64 bytes in), u64 report out (<see cref="AttestationReport.Size"/> bytes).</summary>
-    private TrpStatus? Attest(ulong descriptor)
+    public TrpStatus? Attest(ITrpCaller caller, ulong descriptor)
     {
         Span<byte> d = stackalloc byte[24];
-        if (!ReadProtected(descriptor, d)) return null;
+        if (!caller.ReadProtected(descriptor, d)) return null;
         Span<byte> nonce = stackalloc byte[AttestationReport.NonceSize];
         Span<byte> userData = stackalloc byte[AttestationReport.UserDataSize];
-        if (!ReadProtected(BinaryPrimitives.ReadUInt64LittleEndian(d), nonce) ||
-            !ReadProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[8..]), userData)) return null;
-        var identity = _protection!.Identity;
+        if (!caller.ReadProtected(BinaryPrimitives.ReadUInt64LittleEndian(d), nonce) ||
+            !caller.ReadProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[8..]), userData)) return null;
+        var state = caller.Caller!;
         Span<byte> report = stackalloc byte[AttestationReport.Size];
-        AttestationReport.WriteBody(report, _protectedState!.Debuggable, identity.Fingerprint, _protectedState.ProgramIdentity, nonce, userData);
-        if (!P256.TrySign(identity.PrivateKey, report[..AttestationReport.SignedLength], report[AttestationReport.OffSignature..]))
+        AttestationReport.WriteBody(report, state.Debuggable, Identity.Fingerprint, state.ProgramIdentity, nonce, userData);
+        if (!P256.TrySign(Identity.PrivateKey, report[..AttestationReport.SignedLength], report[AttestationReport.OffSignature..]))
             throw new InvalidOperationException("the chip's identity key cannot sign");
-        return WriteProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[16..]), report) ? TrpStatus.Ok : null;
+        return caller.WriteProtected(BinaryPrimitives.ReadUInt64LittleEndian(d[16..]), report) ? TrpStatus.Ok : null;
     }
 
     /// <summary>
@@ -39,14 +39,13 @@ public sealed unsafe partial class Hart
     /// trust the report's fields as it holds them. BadDescriptor: not a report (length, magic, version,
     /// flags); WrongChip: another chip's fingerprint; BadSignature: the signature does not verify.
     /// </summary>
-    private TrpStatus? VerifyReport(ulong address)
+    public TrpStatus? VerifyReport(ITrpCaller caller, ulong address)
     {
         Span<byte> report = stackalloc byte[AttestationReport.Size];
-        if (!ReadProtected(address, report)) return null;
+        if (!caller.ReadProtected(address, report)) return null;
         if (!AttestationReport.TryParse(report, out var parsed, out _)) return TrpStatus.BadDescriptor;
-        var identity = _protection!.Identity;
-        if (!parsed.ChipFingerprint.AsSpan().SequenceEqual(identity.Fingerprint)) return TrpStatus.WrongChip;
-        return P256.Verify(identity.PublicKey, report[..AttestationReport.SignedLength], report[AttestationReport.OffSignature..])
+        if (!parsed.ChipFingerprint.AsSpan().SequenceEqual(Identity.Fingerprint)) return TrpStatus.WrongChip;
+        return P256.Verify(Identity.PublicKey, report[..AttestationReport.SignedLength], report[AttestationReport.OffSignature..])
             ? TrpStatus.Ok : TrpStatus.BadSignature;
     }
 }

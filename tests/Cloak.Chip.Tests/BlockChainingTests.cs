@@ -156,6 +156,37 @@ public class BlockChainingTests
     }
 
     [Fact]
+    public void Linked_blocks_whose_functions_two_address_spaces_share_give_each_space_its_own_results()
+    {
+        // The same code at the same virtual address in two spaces, on two physical pages: the second
+        // space's blocks reuse the first's functions and are linked too. (Which page's links a shared
+        // function follows is not visible in the results, the code being the same; the design keeps
+        // them apart by reading the links of the block the hart runs, see Hart.BlockCompiler.cs.)
+        const ulong codeVa = 0x1000, otherPa = TestMachine.CodeBase + 0x2000;
+        var m = Machine(ExecutionEngine.Translate);
+        var first = new PageTables(m.Dram, TestMachine.PageTableArea);
+        var second = new PageTables(m.Dram, TestMachine.PageTableArea + 0x1_0000);
+        first.Map4K(codeVa, TestMachine.CodeBase, Pte.Execute | Pte.User);
+        second.Map4K(codeVa, otherPa, Pte.Execute | Pte.User);
+        m.Load(TestMachine.CodeBase, PingPong);
+        m.Load(otherPa, PingPong);
+
+        foreach (var (satp, passes) in new[] { (first.Satp, 1_000UL), (second.Satp, 3_000UL), (first.Satp, 5_000UL) })
+        {
+            m[Reg.A0] = m[Reg.A1] = 0;
+            m[Reg.T0] = passes;
+            m.Hart.Privilege = Privilege.Machine;
+            m.SetCsr(CsrAddress.Satp, satp);
+            m.EnterUserMode(codeVa);
+            m.RunToEcall();
+            Assert.Equal(passes, m[Reg.A0]);
+            Assert.Equal(2 * passes, m[Reg.A1]);
+        }
+        Assert.True(m.Hart.BlocksReused > 0, "the second space took no shared function");
+        Assert.True(m.Hart.BlockLinksMade >= 4, $"links made: {m.Hart.BlockLinksMade}");
+    }
+
+    [Fact]
     public void A_recompile_limit_outside_1_to_65535_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new HartOptions { RecompileLimit = 0 }.Validate());

@@ -7,7 +7,8 @@ namespace Cloak.Bench;
 /// bench/run [cpu|os|crypto|protect|share|instruments|all] [--repeat N] [--record] [--only NAME[,NAME...]] [--baseline DIR]:
 /// <c>cpu</c> runs every CPU-bound guest benchmark under <c>cloak run --stats</c> with the interpreter and
 /// with the translator, and under QEMU, taking turns for N rounds, and prints instructions, medians and
-/// spread of Cloak's MIPS for both engines, the speedup and the Cloak/QEMU wall-time ratios;
+/// spread of Cloak's MIPS for both engines, the speedup and the Cloak/QEMU wall-time ratios (with
+/// --baseline DIR, another worktree's translator takes its turn too: before and after a change, same rounds);
 /// <c>os</c> runs the same programs as user processes under the OS model (Sv39 on) beside their
 /// bare-metal runs, plus a 4-process shared-memory workload, and reports MIPS ratios; <c>instruments</c>
 /// (not part of <c>all</c>) times the same programs with and without --stats, --stats-json, --events and
@@ -49,7 +50,7 @@ internal static class BenchCli
         }
 
         var report = new StringBuilder();
-        if (suite is "cpu" or "all") report.Append(CpuSuite(repo, programs, repeat));
+        if (suite is "cpu" or "all") report.Append(CpuSuite(repo, programs, repeat, baseline));
         if (suite is "os" or "all") report.Append(OsSuite.Run(repo, programs, repeat));
         if (suite is "protect" or "all") report.Append(ProtectionSuite.Run(repo, programs, repeat));
         if (suite is "crypto" or "all") report.Append(CryptoSuite.Run());
@@ -70,17 +71,22 @@ internal static class BenchCli
         return 0;
     }
 
-    private static string CpuSuite(string repo, List<string> programs, int repeat)
+    private static string CpuSuite(string repo, List<string> programs, int repeat, string? baseline)
     {
-        // Interpreter, translator and QEMU take turns, round after round, in an order that rotates so
-        // no variant always runs first (the machine is shared: load moves between turns). Medians,
-        // with the spread (lowest-highest) of Cloak's MIPS.
+        // Interpreter, translator and QEMU (and, with --baseline DIR, that worktree's translator) take
+        // turns, round after round, in an order that rotates so no variant always runs first (the
+        // machine is shared: load moves between turns). Medians, with the spread (lowest-highest) of
+        // Cloak's MIPS.
         string loadBefore = LoadAverage();
+        int turns = baseline is null ? 3 : 4;
         var table = new StringBuilder();
-        table.AppendLine("| program | instructions | interp MIPS (spread) | translate MIPS (spread) | speedup | interp wall s | translate wall s | QEMU wall s | interp/QEMU | translate/QEMU |");
-        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        table.Append("| program | instructions | interp MIPS (spread) | translate MIPS (spread) | speedup |");
+        if (baseline is not null) table.Append(" baseline translate MIPS (spread) | translate/baseline |");
+        table.AppendLine(" interp wall s | translate wall s | QEMU wall s | interp/QEMU | translate/QEMU |");
+        table.AppendLine(baseline is null ? "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var interpMips = new List<double>();
         var translateMips = new List<double>();
+        var baselineMips = new List<double>();
         foreach (string elf in programs)
         {
             string name = Path.GetFileNameWithoutExtension(elf);
@@ -88,19 +94,21 @@ internal static class BenchCli
             var interp = new List<Sample>();
             var translate = new List<Sample>();
             var qemu = new List<Sample>();
+            var before = new List<Sample>();
             for (int round = 0; round < repeat; round++)
             {
-                for (int turn = 0; turn < 3; turn++)
+                for (int turn = 0; turn < turns; turn++)
                 {
-                    switch ((round + turn) % 3)
+                    switch ((round + turn) % turns)
                     {
                         case 0: interp.Add(Measure.Cloak(repo, elf, "--engine", "interp")); break;
                         case 1: translate.Add(Measure.Cloak(repo, elf, "--engine", "translate")); break;
-                        default: qemu.Add(Measure.Qemu(elf)); break;
+                        case 2: qemu.Add(Measure.Qemu(elf)); break;
+                        default: before.Add(Measure.Cloak(baseline!, elf, "--engine", "translate")); break;
                     }
                 }
             }
-            if (interp.Concat(translate).Any(s => s.Instructions != interp[0].Instructions || s.Cycles != interp[0].Cycles))
+            if (interp.Concat(translate).Concat(before).Any(s => s.Instructions != interp[0].Instructions || s.Cycles != interp[0].Cycles))
                 Console.Error.WriteLine($"bench: warning: {name} retires different instruction or cycle counts between runs or engines");
             if (interp[0].ExitCode != qemu[0].ExitCode || translate[0].ExitCode != qemu[0].ExitCode)
                 Console.Error.WriteLine($"bench: warning: {name} exits differently under Cloak and QEMU");
@@ -109,16 +117,30 @@ internal static class BenchCli
             double qw = Median(qemu.Select(s => s.Wall.TotalSeconds));
             interpMips.Add(im);
             translateMips.Add(tm);
-            table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {interp[0].Instructions:N0} | {im:F0} ({interp.Min(s => s.Mips):F0}-{interp.Max(s => s.Mips):F0}) | {tm:F0} ({translate.Min(s => s.Mips):F0}-{translate.Max(s => s.Mips):F0}) | {tm / im:F2} | {iw:F2} | {tw:F2} | {qw:F2} | {iw / qw:F2} | {tw / qw:F2} |"));
+            table.Append(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {interp[0].Instructions:N0} | {im:F0} ({interp.Min(s => s.Mips):F0}-{interp.Max(s => s.Mips):F0}) | {tm:F0} ({translate.Min(s => s.Mips):F0}-{translate.Max(s => s.Mips):F0}) | {tm / im:F2} |"));
+            if (baseline is not null)
+            {
+                double bm = Median(before.Select(s => s.Mips));
+                baselineMips.Add(bm);
+                table.Append(string.Create(CultureInfo.InvariantCulture, $" {bm:F0} ({before.Min(s => s.Mips):F0}-{before.Max(s => s.Mips):F0}) | {tm / bm:F2} |"));
+            }
+            table.AppendLine(string.Create(CultureInfo.InvariantCulture, $" {iw:F2} | {tw:F2} | {qw:F2} | {iw / qw:F2} | {tw / qw:F2} |"));
         }
         double interpGeomean = Math.Exp(interpMips.Average(Math.Log));
         double translateGeomean = Math.Exp(translateMips.Average(Math.Log));
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"\nGeometric mean of Cloak MIPS: interpreter **{interpGeomean:F0}**, translator **{translateGeomean:F0}** ({translateGeomean / interpGeomean:F2}x the interpreter in the same run)."));
+        table.Append(string.Create(CultureInfo.InvariantCulture,
+            $"\nGeometric mean of Cloak MIPS: interpreter **{interpGeomean:F0}**, translator **{translateGeomean:F0}** ({translateGeomean / interpGeomean:F2}x the interpreter in the same run)"));
+        if (baseline is not null)
+        {
+            double baselineGeomean = Math.Exp(baselineMips.Average(Math.Log));
+            table.Append(string.Create(CultureInfo.InvariantCulture, $"; baseline translator **{baselineGeomean:F0}** (this translator {translateGeomean / baselineGeomean:F2}x the baseline's)"));
+        }
+        table.AppendLine(".");
         table.AppendLine($"Load average (1, 5, 15 min) before: {loadBefore}; after: {LoadAverage()}.");
         return "### CPU-bound programs, Cloak (interpreter and translator) vs QEMU\n\nMedians of " + repeat +
-               " rounds, each running the interpreter, the translator and QEMU in turn (rotating order); process start-up included in wall times on both sides. MIPS is Cloak\u2019s own figure (instructions retired / seconds in the simulation loop); spread is the lowest and highest of the rounds.\n\n" + table + "\n";
+               " rounds, each running the interpreter, the translator" + (baseline is null ? "" : ", the baseline's translator (" + baseline + ")") +
+               " and QEMU in turn (rotating order); process start-up included in wall times on both sides. MIPS is Cloak\u2019s own figure (instructions retired / seconds in the simulation loop); spread is the lowest and highest of the rounds.\n\n" + table + "\n";
     }
 
     private static double Median(IEnumerable<double> values)

@@ -175,6 +175,22 @@ public class TranslatorTests
     }
 
     [Fact]
+    public void A_hart_with_default_options_runs_the_engine_CLOAK_ENGINE_names()
+    {
+        // The interpreter-only suite (CLOAK_ENGINE=interp dotnet test) relies on this: harts built
+        // without an explicit engine take it from the environment, and then really do not translate.
+        var expected = HartOptions.ParseEngine(Environment.GetEnvironmentVariable("CLOAK_ENGINE")) ?? ExecutionEngine.Translate;
+        var m = new TestMachine(new HartOptions { HostHandlesTraps = true, TranslationThreshold = 1 });
+        m[Reg.T0] = 1_000;
+        m.Load(TestMachine.CodeBase, CountingLoop);
+        m.RunToEcall();
+
+        Assert.Equal(expected, m.Options.Engine);
+        Assert.Equal(1_000UL, m[Reg.A0]);
+        AssertRanTranslated(m);
+    }
+
+    [Fact]
     public void Two_copies_of_a_program_in_two_address_spaces_share_translated_blocks_and_keep_their_own_results()
     {
         var m = Machine(ExecutionEngine.Translate);

@@ -24,7 +24,10 @@ public sealed unsafe partial class Hart
     private sealed class BlockCache
     {
         private const int Capacity = 1 << 15;
-        private readonly Dictionary<long[], BlockFunction> _functions = new(ContentComparer.Instance);
+        private readonly Dictionary<long[], Compiled> _functions = new(ContentComparer.Instance);
+
+        /// <summary>A compiled function and the constant exit targets its link slots stand for (both depend only on the key).</summary>
+        public sealed record Compiled(BlockFunction Function, ulong[] LinkTargets);
 
         /// <summary>Three words per instruction: its address, its decoded operation and registers, its immediate.</summary>
         public static long[] KeyOf(List<(ulong Pc, DecodedOp Op)> ops)
@@ -40,12 +43,12 @@ public sealed unsafe partial class Hart
             return key;
         }
 
-        public bool TryGet(long[] key, out BlockFunction function) => _functions.TryGetValue(key, out function!);
+        public bool TryGet(long[] key, out Compiled compiled) => _functions.TryGetValue(key, out compiled!);
 
-        public void Add(long[] key, BlockFunction function)
+        public void Add(long[] key, Compiled compiled)
         {
             if (_functions.Count >= Capacity) _functions.Clear();
-            _functions[key] = function;
+            _functions[key] = compiled;
         }
 
         private sealed class ContentComparer : IEqualityComparer<long[]>

@@ -22,6 +22,13 @@ public sealed unsafe partial class Hart
 
         private static readonly FieldInfo PcField = Field(nameof(_pc));
         private static readonly FieldInfo SliceRetiredField = Field(nameof(_sliceRetired));
+        private static readonly FieldInfo LastBlockField = Field(nameof(_lastBlock));
+        private static readonly FieldInfo ChainHopsField = Field(nameof(_chainHops));
+        private static readonly FieldInfo LinksField = BlockField(nameof(TranslatedBlock.Links));
+        private static readonly FieldInfo ValidField = BlockField(nameof(TranslatedBlock.Valid));
+        private static readonly FieldInfo LengthField = BlockField(nameof(TranslatedBlock.Length));
+        private static readonly FieldInfo FunctionField = BlockField(nameof(TranslatedBlock.Function));
+        private static readonly MethodInfo InvokeMethod = typeof(BlockFunction).GetMethod(nameof(BlockFunction.Invoke))!;
         private static readonly MethodInfo LoadMethod = Method(nameof(JitLoad));
         private static readonly MethodInfo StoreMethod = Method(nameof(JitStore));
         private static readonly int EntrySize = sizeof(DataTlbEntry);
@@ -35,11 +42,16 @@ public sealed unsafe partial class Hart
         private readonly ulong _startPc;
         private readonly LocalBuilder?[] _regs = new LocalBuilder?[32];
         private readonly bool[] _written = new bool[32];
-        private readonly LocalBuilder _n, _exitPc, _nOut, _kind, _va, _entry, _value, _outcome;
+        private readonly LocalBuilder _n, _exitPc, _nOut, _kind, _va, _entry, _value, _outcome, _link, _next, _hops;
+        /// <summary>The constant exit targets on the block's own page, in link order (<see cref="TranslatedBlock.LinkTargets"/>).</summary>
+        private readonly List<ulong> _linkTargets = [];
         private readonly Label _epilogue, _top;
 
         private static FieldInfo Field(string name) =>
             typeof(Hart).GetField(name, BindingFlags.Instance | BindingFlags.NonPublic) ?? throw new MissingFieldException(nameof(Hart), name);
+
+        private static FieldInfo BlockField(string name) =>
+            typeof(TranslatedBlock).GetField(name) ?? throw new MissingFieldException(nameof(TranslatedBlock), name);
 
         private static MethodInfo Method(string name) =>
             typeof(Hart).GetMethod(name, BindingFlags.Instance | BindingFlags.Static | BindingFlags.NonPublic) ?? throw new MissingMethodException(nameof(Hart), name);
@@ -58,6 +70,9 @@ public sealed unsafe partial class Hart
             _entry = il.DeclareLocal(typeof(nint));
             _value = il.DeclareLocal(typeof(ulong));
             _outcome = il.DeclareLocal(typeof(int));
+            _link = il.DeclareLocal(typeof(int));
+            _next = il.DeclareLocal(typeof(TranslatedBlock));
+            _hops = il.DeclareLocal(typeof(int));
             _epilogue = il.DefineLabel();
             _top = il.DefineLabel();
         }
@@ -87,19 +102,20 @@ public sealed unsafe partial class Hart
             }
             int firstSlot = (int)((pc & PageOffsetMask) >> 1);
             int endSlot = (int)(((at - 1) & PageOffsetMask) >> 1) + 1;
-            if (ops.Count == 0) return new TranslatedBlock(pc, firstSlot, firstSlot + 1, int.MaxValue, null);
+            if (ops.Count == 0) return TranslatedBlock.Untranslatable(pc, firstSlot);
 
             long[] key = BlockCache.KeyOf(ops);
             if (hart._blockCache.TryGet(key, out var shared))
             {
                 hart.BlocksReused++;
-                return new TranslatedBlock(pc, firstSlot, endSlot, ops.Count, shared);
+                return new TranslatedBlock(pc, firstSlot, endSlot, ops.Count, shared.LinkTargets) { Function = shared.Function };
             }
             var method = new DynamicMethod($"block_{pc:x}", typeof(int), [typeof(Hart), typeof(long), typeof(long)], typeof(Hart), skipVisibility: true);
-            new BlockCompiler(hart, method.GetILGenerator(), ops, pc).Emit(at);
-            var function = method.CreateDelegate<BlockFunction>();
-            hart._blockCache.Add(key, function);
-            return new TranslatedBlock(pc, firstSlot, endSlot, ops.Count, function);
+            var compiler = new BlockCompiler(hart, method.GetILGenerator(), ops, pc);
+            compiler.Emit(at);
+            var compiled = new BlockCache.Compiled(method.CreateDelegate<BlockFunction>(), [.. compiler._linkTargets]);
+            hart._blockCache.Add(key, compiled);
+            return new TranslatedBlock(pc, firstSlot, endSlot, ops.Count, compiled.LinkTargets) { Function = compiled.Function };
         }
 
         private static bool Translatable(ExecOp op) => op switch
@@ -153,8 +169,70 @@ public sealed unsafe partial class Hart
             _il.Emit(OpCodes.Ldarg_0);
             _il.Emit(OpCodes.Ldloc, _nOut);
             _il.Emit(OpCodes.Stfld, SliceRetiredField);
+            if (_linkTargets.Count > 0) EmitChainedJump();
             _il.Emit(OpCodes.Ldloc, _kind);
             _il.Emit(OpCodes.Ret);
+        }
+
+        /// <summary>
+        /// Block chaining: an exit to a constant target on this page goes straight into the block
+        /// linked there, as a tail call, without the dispatcher's lookup, if the link is set, its
+        /// block still valid (not dropped, evicted or displaced since: a link never reaches stale
+        /// code), a whole pass of it fits what is left of the budget (the same test the dispatcher
+        /// makes, so counts, the timer and --max-instructions stay exact), and the chain has hops
+        /// left. The address mapping and protection context cannot have changed: nothing a block
+        /// runs changes them, and the first block of a chain was found through the instruction TLB.
+        /// </summary>
+        private void EmitChainedJump()
+        {
+            var unchained = _il.DefineLabel();
+            _il.Emit(OpCodes.Ldloc, _link);
+            _il.Emit(OpCodes.Ldc_I4_0);
+            _il.Emit(OpCodes.Blt, unchained);
+            // The links of the block this function runs as (a function may be shared by several blocks).
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldfld, LastBlockField);
+            _il.Emit(OpCodes.Ldfld, LinksField);
+            _il.Emit(OpCodes.Ldloc, _link);
+            _il.Emit(OpCodes.Ldelem_Ref);
+            _il.Emit(OpCodes.Stloc, _next);
+            _il.Emit(OpCodes.Ldloc, _next);
+            _il.Emit(OpCodes.Brfalse, unchained);
+            _il.Emit(OpCodes.Ldloc, _next);
+            _il.Emit(OpCodes.Ldfld, ValidField);
+            _il.Emit(OpCodes.Brfalse, unchained);
+            // next.Length > limit - nOut: it does not fit whole.
+            _il.Emit(OpCodes.Ldloc, _next);
+            _il.Emit(OpCodes.Ldfld, LengthField);
+            _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.Ldarg_2);
+            _il.Emit(OpCodes.Ldloc, _nOut);
+            _il.Emit(OpCodes.Sub);
+            _il.Emit(OpCodes.Bgt, unchained);
+            // if (--hart._chainHops < 0) return to the dispatcher.
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldfld, ChainHopsField);
+            _il.Emit(OpCodes.Ldc_I4_1);
+            _il.Emit(OpCodes.Sub);
+            _il.Emit(OpCodes.Stloc, _hops);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldloc, _hops);
+            _il.Emit(OpCodes.Stfld, ChainHopsField);
+            _il.Emit(OpCodes.Ldloc, _hops);
+            _il.Emit(OpCodes.Ldc_I4_0);
+            _il.Emit(OpCodes.Blt, unchained);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldloc, _next);
+            _il.Emit(OpCodes.Stfld, LastBlockField);
+            _il.Emit(OpCodes.Ldloc, _next);
+            _il.Emit(OpCodes.Ldfld, FunctionField);
+            _il.Emit(OpCodes.Ldarg_0);
+            _il.Emit(OpCodes.Ldloc, _nOut);
+            _il.Emit(OpCodes.Ldarg_2);
+            _il.Emit(OpCodes.Tailcall);
+            _il.Emit(OpCodes.Callvirt, InvokeMethod);
+            _il.Emit(OpCodes.Ret);
+            _il.MarkLabel(unchained);
         }
 
         private void Use(byte reg)
@@ -186,11 +264,23 @@ public sealed unsafe partial class Hart
         private void ExitTo(ulong pc, int count, int kind)
         {
             Constant(pc);
-            ExitWithPcOnStack(count, kind);
+            ExitWithPcOnStack(count, kind, kind == BlockContinue ? LinkIndex(pc) : -1);
         }
 
-        private void ExitWithPcOnStack(int count, int kind)
+        /// <summary>The link slot for an exit to <paramref name="target"/>; -1 (no link) off this page.</summary>
+        private int LinkIndex(ulong target)
         {
+            if ((target & PageHighMask) != (_startPc & PageHighMask)) return -1;
+            int i = _linkTargets.IndexOf(target);
+            if (i >= 0) return i;
+            _linkTargets.Add(target);
+            return _linkTargets.Count - 1;
+        }
+
+        private void ExitWithPcOnStack(int count, int kind, int link = -1)
+        {
+            _il.Emit(OpCodes.Ldc_I4, link);
+            _il.Emit(OpCodes.Stloc, _link);
             _il.Emit(OpCodes.Stloc, _exitPc);
             _il.Emit(OpCodes.Ldloc, _n);
             _il.Emit(OpCodes.Ldc_I8, (long)count);

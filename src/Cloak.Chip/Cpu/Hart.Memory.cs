@@ -470,6 +470,7 @@ public sealed unsafe partial class Hart
         ulong page = dropped.PhysicalPage;
         if (dropped.KeySlot < _decodedPagesByKey.Length) _decodedPagesByKey[dropped.KeySlot]--;
         _decodedPages[index] = null;
+        DecodedPageDropped(index, dropped);
         for (int i = 0; i <= (int)_tlbMask; i++)
             if (_itlb[i].PhysicalPage == page) _itlb[i].Tag = InvalidTag;
     }
@@ -504,10 +505,17 @@ public sealed unsafe partial class Hart
             return visits[slot];
         }
 
+        /// <summary>True once a block of this page has been translated (its dropping counts toward the recompile limit).</summary>
+        public bool HasTranslated { get; private set; }
+
         public void Add(int slot, TranslatedBlock block)
         {
-            (_blocks ??= new TranslatedBlock?[Slots])[slot] = block;
+            var blocks = _blocks ??= new TranslatedBlock?[Slots];
+            // A block displaced by one for another virtual address leaves the table: no chained link may reach it any more.
+            if (blocks[slot] is { } displaced) displaced.Valid = false;
+            blocks[slot] = block;
             _visits![slot] = 0;
+            if (block.Function is not null) HasTranslated = true;
         }
 
         /// <summary>Drops the blocks built from any slot in [first, end): those slots' instructions are gone (an instruction-cache eviction).</summary>
@@ -515,7 +523,19 @@ public sealed unsafe partial class Hart
         {
             if (_blocks is not { } blocks) return;
             for (int i = 0; i < Slots; i++)
-                if (blocks[i] is { } block && block.FirstSlot < end && block.EndSlot > first) blocks[i] = null;
+            {
+                if (blocks[i] is not { } block || block.FirstSlot >= end || block.EndSlot <= first) continue;
+                block.Valid = false;
+                blocks[i] = null;
+            }
+        }
+
+        /// <summary>Marks every block of the page invalid (the page is being dropped), so no chained link reaches one.</summary>
+        public void InvalidateBlocks()
+        {
+            if (_blocks is not { } blocks) return;
+            foreach (var block in blocks)
+                if (block is not null) block.Valid = false;
         }
     }
 

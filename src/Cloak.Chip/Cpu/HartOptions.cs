@@ -47,6 +47,14 @@ public sealed record HartOptions
     /// <summary>Times a block's first instruction is reached by the interpreter before the block is translated.</summary>
     public int TranslationThreshold { get; init; } = 32;
 
+    /// <summary>
+    /// Times a physical page may lose its translated blocks (a store or DMA over it, a key eviction, a
+    /// context change) before the translator gives up on it and the interpreter runs it for good: code
+    /// that rewrites itself, or shares its page with data it writes, would otherwise be translated
+    /// again after every write (docs/architecture.md, the block translator).
+    /// </summary>
+    public int RecompileLimit { get; init; } = 16;
+
     /// <summary>The engine <c>CLOAK_ENGINE</c> names; <see cref="ExecutionEngine.Translate"/> when it is unset.</summary>
     public static ExecutionEngine EngineFromEnvironment() =>
         ParseEngine(Environment.GetEnvironmentVariable("CLOAK_ENGINE")) ?? ExecutionEngine.Translate;
@@ -68,6 +76,8 @@ public sealed record HartOptions
             throw new ArgumentOutOfRangeException(nameof(TlbEntries), TlbEntries, "TLB entries must be a power of two between 1 and 65536");
         if (TranslationThreshold < 1 || TranslationThreshold > ushort.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(TranslationThreshold), TranslationThreshold, "translation threshold must be 1-65535");
+        if (RecompileLimit < 1 || RecompileLimit > ushort.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(RecompileLimit), RecompileLimit, "recompile limit must be 1-65535");
         if (CyclesPerTimerTick == 0)
             throw new ArgumentOutOfRangeException(nameof(CyclesPerTimerTick), "cycles per timer tick must be at least 1");
     }

@@ -17,9 +17,9 @@ internal static partial class GdbSession
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    public static async Task<GdbOutcome> RunAsync(string workingDirectory, string symbolFile, IReadOnlyList<string> cloakArguments, params string[] commands)
+    /// <summary>Starts <c>cloak run --gdb 0 ARGUMENTS</c> in <paramref name="workingDirectory"/> (stdin closed; stdout and stderr redirected), the stub on a free port it announces on stderr.</summary>
+    internal static Process StartStub(string workingDirectory, IEnumerable<string> cloakArguments)
     {
-        Assert.True(ExternalProcess.FindOnPath(Gdb) is not null, $"{Gdb} is not on PATH: install it with ./setup --deps (apt-get install -y gdb-multiarch)");
         var start = new ProcessStartInfo(CliRunner.Host)
         {
             RedirectStandardInput = true,
@@ -29,8 +29,15 @@ internal static partial class GdbSession
             WorkingDirectory = workingDirectory,
         };
         foreach (string argument in (string[])[CliRunner.CliDll, "run", "--gdb", "0", .. cloakArguments]) start.ArgumentList.Add(argument);
-        using var cloak = Process.Start(start) ?? throw new InvalidOperationException("cannot start cloak");
+        var cloak = Process.Start(start) ?? throw new InvalidOperationException("cannot start cloak");
         cloak.StandardInput.Close();
+        return cloak;
+    }
+
+    public static async Task<GdbOutcome> RunAsync(string workingDirectory, string symbolFile, IReadOnlyList<string> cloakArguments, params string[] commands)
+    {
+        Assert.True(ExternalProcess.FindOnPath(Gdb) is not null, $"{Gdb} is not on PATH: install it with ./setup --deps (apt-get install -y gdb-multiarch)");
+        using var cloak = StartStub(workingDirectory, cloakArguments);
         var stdout = cloak.StandardOutput.ReadToEndAsync();
         var stderr = new List<string>();
         int port = 0;

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Cloak.Debugging;
-using Cloak.Tests.Support;
 
 namespace Cloak.Tests.Debugging;
 
@@ -32,17 +31,7 @@ internal sealed partial class RawGdbClient : IAsyncDisposable
     /// <summary>Starts <c>cloak run --gdb 0 ARGUMENTS</c> in <paramref name="workingDirectory"/> and connects to its stub.</summary>
     public static async Task<RawGdbClient> StartAsync(string workingDirectory, TimeSpan watchdog, params string[] cloakArguments)
     {
-        var start = new ProcessStartInfo(CliRunner.Host)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (string argument in (string[])[CliRunner.CliDll, "run", "--gdb", "0", .. cloakArguments]) start.ArgumentList.Add(argument);
-        var cloak = Process.Start(start) ?? throw new InvalidOperationException("cannot start cloak");
-        cloak.StandardInput.Close();
+        var cloak = GdbSession.StartStub(workingDirectory, cloakArguments);
         var deadline = new CancellationTokenSource(watchdog);
         try
         {

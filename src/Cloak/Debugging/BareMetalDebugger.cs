@@ -71,15 +71,8 @@ public sealed class BareMetalDebugger : IDebugTarget, IDisposable
                 continue;
             }
             _resumeFrom = null;
-            var recorder = Stub.HasWatchpoints(Thread) ? new AccessRecorder(Hart.Tracer) : null;
-            if (recorder is not null) Hart.Tracer = recorder;
-            var result = Hart.Run(1);
-            if (recorder is not null) Hart.Tracer = recorder.Inner;
+            _pending = AccessRecorder.StepOne(Stub, Hart, Thread, () => Hart.Run(1), out var result);
             retired += result.InstructionsRetired;
-            if (Stub.SteppingThread == Thread) _pending = StopEvent.Step(Thread);
-            foreach (var access in recorder?.Accesses ?? [])
-                if (Stub.WatchpointHit(Thread, access.VirtualAddress, access.Size, access.IsWrite) is { } watch)
-                    _pending = StopEvent.Watch(Thread, watch, access.VirtualAddress);
             if ((retired & 0xFFF) == 0 && Stub.PollInterrupt()) _pending ??= StopEvent.Interrupted(Thread);
             if (result.Reason != StopReason.InstructionLimit) return result with { InstructionsRetired = retired };
         }

@@ -39,16 +39,8 @@ public sealed partial class OsDebugger
                 continue;
             }
             _resumeFrom = null;
-            var hart = _machine!.Processor.Hart;
-            var recorder = Stub.HasWatchpoints(thread) ? new AccessRecorder(hart.Tracer) : null;
-            if (recorder is not null) hart.Tracer = recorder;
-            var result = inner.RunUser(context, sliceLeft, 1);
-            if (recorder is not null) hart.Tracer = recorder.Inner;
+            _pending = AccessRecorder.StepOne(Stub, _machine!.Processor.Hart, thread, () => inner.RunUser(context, sliceLeft, 1), out var result);
             retired += result.InstructionsRetired;
-            if (Stub.SteppingThread == thread) _pending = StopEvent.Step(thread);
-            foreach (var access in recorder?.Accesses ?? [])
-                if (Stub.WatchpointHit(thread, access.VirtualAddress, access.Size, access.IsWrite) is { } watch)
-                    _pending = StopEvent.Watch(thread, watch, access.VirtualAddress);
             if ((retired & 0xFFF) == 0 && Stub.PollInterrupt()) _pending ??= StopEvent.Interrupted(thread);
             if (result.Exit != UserExit.Budget || retired >= maxInstructions) return result with { InstructionsRetired = retired };
         }

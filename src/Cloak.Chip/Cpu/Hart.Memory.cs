@@ -358,14 +358,7 @@ public sealed unsafe partial class Hart
                     _pendingTrap = new Trap(TrapCause.StoreAccessFault, secondPage);
                     return StoreOutcome.Trap;
                 }
-                var outcome = StoreOutcome.Done;
-                for (int i = 0; i < size; i++)
-                {
-                    var part = StoreAccess(va + (ulong)i, 1, value >> (8 * i));
-                    if (part == StoreOutcome.Trap) return part;
-                    if (part == StoreOutcome.DoneEndSlice) outcome = part;
-                }
-                return outcome;
+                return StoreBytes(va, size, value);
             }
         }
         if (!Translate(va, size, AccessType.Store, va, out ulong pa, out bool writable, out bool readable)) return StoreOutcome.Trap;

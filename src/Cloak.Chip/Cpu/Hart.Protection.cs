@@ -125,17 +125,7 @@ public sealed unsafe partial class Hart
             _pendingTrap = new Trap(TrapCause.StoreAccessFault, va);
             return StoreOutcome.Trap;
         }
-        if ((pa & 63) + (ulong)size > 64)
-        {
-            var outcome = StoreOutcome.Done;
-            for (int i = 0; i < size; i++)
-            {
-                var part = StoreAccess(va + (ulong)i, 1, value >> (8 * i));
-                if (part == StoreOutcome.Trap) return part;
-                if (part == StoreOutcome.DoneEndSlice) outcome = part;
-            }
-            return outcome;
-        }
+        if ((pa & 63) + (ulong)size > 64) return StoreBytes(va, size, value);
         int slot = _protection!.DataCache.Access(pa & ~63UL, Context(entry, va));
         if (slot < 0)
         {

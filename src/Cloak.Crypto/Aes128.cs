@@ -99,30 +99,22 @@ internal sealed class Aes128 : IDisposable
     }
 
     /// <summary>Encrypts one block held in a register (for the modes built on this type).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Vector128<byte> Encrypt(Vector128<byte> block)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_roundKeys is null)
             return PlatformEcb(block, encrypt: true);
-
-        ref Vector128<byte> k = ref MemoryMarshal.GetArrayDataReference(_roundKeys);
-        block ^= k;
-        for (int r = 1; r < Rounds; r++)
-            block = AesNi.Encrypt(block, Unsafe.Add(ref k, r));
-        return AesNi.EncryptLast(block, Unsafe.Add(ref k, Rounds));
+        return Rounds10(block, ref MemoryMarshal.GetArrayDataReference(_roundKeys), encrypt: true);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Vector128<byte> Decrypt(Vector128<byte> block)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_roundKeys is null)
             return PlatformEcb(block, encrypt: false);
-
-        ref Vector128<byte> k = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_roundKeys), Rounds + 1);
-        block ^= k;
-        for (int r = 1; r < Rounds; r++)
-            block = AesNi.Decrypt(block, Unsafe.Add(ref k, r));
-        return AesNi.DecryptLast(block, Unsafe.Add(ref k, Rounds));
+        return Rounds10(block, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_roundKeys), Rounds + 1), encrypt: false);
     }
 
     /// <summary>Encrypts four blocks in registers. AESENC has a latency of several cycles but a
@@ -135,23 +127,22 @@ internal sealed class Aes128 : IDisposable
             PlatformEcb4(ref b0, ref b1, ref b2, ref b3, encrypt: true);
             return;
         }
-
         ref Vector128<byte> k = ref MemoryMarshal.GetArrayDataReference(_roundKeys);
         Vector128<byte> rk = k;
         Vector128<byte> x0 = b0 ^ rk, x1 = b1 ^ rk, x2 = b2 ^ rk, x3 = b3 ^ rk;
         for (int r = 1; r < Rounds; r++)
         {
             rk = Unsafe.Add(ref k, r);
-            x0 = AesNi.Encrypt(x0, rk);
-            x1 = AesNi.Encrypt(x1, rk);
-            x2 = AesNi.Encrypt(x2, rk);
-            x3 = AesNi.Encrypt(x3, rk);
+            x0 = Round(x0, rk, encrypt: true);
+            x1 = Round(x1, rk, encrypt: true);
+            x2 = Round(x2, rk, encrypt: true);
+            x3 = Round(x3, rk, encrypt: true);
         }
         rk = Unsafe.Add(ref k, Rounds);
-        b0 = AesNi.EncryptLast(x0, rk);
-        b1 = AesNi.EncryptLast(x1, rk);
-        b2 = AesNi.EncryptLast(x2, rk);
-        b3 = AesNi.EncryptLast(x3, rk);
+        b0 = LastRound(x0, rk, encrypt: true);
+        b1 = LastRound(x1, rk, encrypt: true);
+        b2 = LastRound(x2, rk, encrypt: true);
+        b3 = LastRound(x3, rk, encrypt: true);
     }
 
     internal void Decrypt4(ref Vector128<byte> b0, ref Vector128<byte> b1, ref Vector128<byte> b2, ref Vector128<byte> b3)
@@ -162,24 +153,67 @@ internal sealed class Aes128 : IDisposable
             PlatformEcb4(ref b0, ref b1, ref b2, ref b3, encrypt: false);
             return;
         }
-
         ref Vector128<byte> k = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_roundKeys), Rounds + 1);
         Vector128<byte> rk = k;
         Vector128<byte> x0 = b0 ^ rk, x1 = b1 ^ rk, x2 = b2 ^ rk, x3 = b3 ^ rk;
         for (int r = 1; r < Rounds; r++)
         {
             rk = Unsafe.Add(ref k, r);
-            x0 = AesNi.Decrypt(x0, rk);
-            x1 = AesNi.Decrypt(x1, rk);
-            x2 = AesNi.Decrypt(x2, rk);
-            x3 = AesNi.Decrypt(x3, rk);
+            x0 = Round(x0, rk, encrypt: false);
+            x1 = Round(x1, rk, encrypt: false);
+            x2 = Round(x2, rk, encrypt: false);
+            x3 = Round(x3, rk, encrypt: false);
         }
         rk = Unsafe.Add(ref k, Rounds);
-        b0 = AesNi.DecryptLast(x0, rk);
-        b1 = AesNi.DecryptLast(x1, rk);
-        b2 = AesNi.DecryptLast(x2, rk);
-        b3 = AesNi.DecryptLast(x3, rk);
+        b0 = LastRound(x0, rk, encrypt: false);
+        b1 = LastRound(x1, rk, encrypt: false);
+        b2 = LastRound(x2, rk, encrypt: false);
+        b3 = LastRound(x3, rk, encrypt: false);
     }
+
+    /// <summary>
+    /// The expanded key for a mode's own round sequence (AES-NI only; check <see cref="UsesHardware"/>):
+    /// round keys 0..10 of the cipher, or of the equivalent inverse cipher, to be applied with
+    /// <see cref="Round"/> and <see cref="LastRound"/>. A mode that keeps its blocks in its own
+    /// locals avoids passing them by reference, which would make the JIT keep them in memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref Vector128<byte> HardwareRoundKeys(bool encrypt)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_roundKeys is null)
+            throw new InvalidOperationException("This AES instance runs on the class library, not AES-NI.");
+        ref Vector128<byte> keys = ref MemoryMarshal.GetArrayDataReference(_roundKeys);
+        return ref encrypt ? ref keys : ref Unsafe.Add(ref keys, Rounds + 1);
+    }
+
+    // The ten rounds of one block written out: a loop costs a compare, a branch and an index per
+    // round, and the line engine is bound by this chain's latency (issue 11): fewer instructions let
+    // the processor overlap one line's chain with the next line's. 'encrypt' is a constant at every
+    // call site, so the JIT keeps one side of each branch.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<byte> Rounds10(Vector128<byte> b, ref Vector128<byte> k, bool encrypt)
+    {
+        b ^= k;
+        b = Round(b, Unsafe.Add(ref k, 1), encrypt);
+        b = Round(b, Unsafe.Add(ref k, 2), encrypt);
+        b = Round(b, Unsafe.Add(ref k, 3), encrypt);
+        b = Round(b, Unsafe.Add(ref k, 4), encrypt);
+        b = Round(b, Unsafe.Add(ref k, 5), encrypt);
+        b = Round(b, Unsafe.Add(ref k, 6), encrypt);
+        b = Round(b, Unsafe.Add(ref k, 7), encrypt);
+        b = Round(b, Unsafe.Add(ref k, 8), encrypt);
+        b = Round(b, Unsafe.Add(ref k, 9), encrypt);
+        return LastRound(b, Unsafe.Add(ref k, Rounds), encrypt);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<byte> Round(Vector128<byte> b, Vector128<byte> rk, bool encrypt) =>
+        encrypt ? AesNi.Encrypt(b, rk) : AesNi.Decrypt(b, rk);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<byte> LastRound(Vector128<byte> b, Vector128<byte> rk, bool encrypt) =>
+        encrypt ? AesNi.EncryptLast(b, rk) : AesNi.DecryptLast(b, rk);
 
     /// <summary>For tests: true when no byte of the expanded key remains (after <see cref="Dispose"/>).</summary>
     internal bool RoundKeysAreZero() =>
@@ -231,6 +265,7 @@ internal sealed class Aes128 : IDisposable
         return key ^ t;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // the fallback stays out of the AES-NI callers' code
     private Vector128<byte> PlatformEcb(Vector128<byte> block, bool encrypt)
     {
         Span<byte> buffer = stackalloc byte[BlockSize];
@@ -244,6 +279,7 @@ internal sealed class Aes128 : IDisposable
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // the fallback stays out of the AES-NI callers' code
     private void PlatformEcb4(ref Vector128<byte> b0, ref Vector128<byte> b1, ref Vector128<byte> b2, ref Vector128<byte> b3, bool encrypt)
     {
         Span<byte> buffer = stackalloc byte[4 * BlockSize];

@@ -105,16 +105,15 @@ internal sealed class Ghash : IDisposable
         ref Vector128<ulong> p = ref MemoryMarshal.GetArrayDataReference(_state);
         // X_1 meets H^6 ... X_5 meets H^2 (the lengths block, H^1, is the precomputed term).
         Vector128<ulong> x1 = Reverse(Vector128.Create((ulong)tweak, (ulong)(tweak >> 64)).AsByte());
-        Vector128<ulong> x2 = Reverse(Aes128.Load(line64, 0));
-        Vector128<ulong> x3 = Reverse(Aes128.Load(line64, 16));
-        Vector128<ulong> x4 = Reverse(Aes128.Load(line64, 32));
-        Vector128<ulong> x5 = Reverse(Aes128.Load(line64, 48));
+        ref byte line = ref MemoryMarshal.GetReference(line64); // its length is checked above
+        Vector128<ulong> x2 = Reverse(Vector128.LoadUnsafe(ref line));
+        Vector128<ulong> x3 = Reverse(Vector128.LoadUnsafe(ref line, 16));
+        Vector128<ulong> x4 = Reverse(Vector128.LoadUnsafe(ref line, 32));
+        Vector128<ulong> x5 = Reverse(Vector128.LoadUnsafe(ref line, 48));
 
-        Vector128<ulong> s = _hardware
-            ? HardwareLineSum(x1, x2, x3, x4, x5, ref p)
-            : PortableLineSum(x1, x2, x3, x4, x5, ref p);
-        s ^= Unsafe.Add(ref p, LengthTermSlot);
-        return Reverse(s).AsByte();
+        if (!_hardware)
+            return Reverse(PortableLineSum(x1, x2, x3, x4, x5, ref p) ^ Unsafe.Add(ref p, LengthTermSlot)).AsByte();
+        return Reverse(HardwareLineSum(x1, x2, x3, x4, x5, ref p) ^ Unsafe.Add(ref p, LengthTermSlot)).AsByte();
     }
 
     /// <summary>For tests: true when no byte of the key material remains (after <see cref="Dispose"/>).</summary>
@@ -196,6 +195,7 @@ internal sealed class Ghash : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<ulong> Fold(Vector128<ulong> v) => v ^ Vector128.Shuffle(v, Vector128.Create(1UL, 0UL));
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // the fallback must not spend DigestLine's inlining budget
     private static Vector128<ulong> PortableLineSum(Vector128<ulong> x1, Vector128<ulong> x2, Vector128<ulong> x3, Vector128<ulong> x4,
         Vector128<ulong> x5, ref Vector128<ulong> powers)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Cloak.Crypto;
@@ -66,11 +67,17 @@ internal sealed class LineMac : IDisposable
     public bool UsesHardware => _hash.UsesHardware && _finish.UsesHardware;
 
     /// <summary>The 64-bit tag of one 64-byte line under a tweak.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // compiled alone, as XtsAes128.EncryptLine is, for the same reason
     public ulong Compute(UInt128 tweak, ReadOnlySpan<byte> line64)
     {
         if (line64.Length != LineSize)
             throw new ArgumentException("A line is 64 bytes.", nameof(line64));
-        Vector128<byte> tag = _finish.Encrypt(_hash.DigestLine(tweak, line64));
+        Vector128<byte> digest = _hash.DigestLine(tweak, line64);
+        // The hardware rounds straight on the register (Aes128.Encrypt's class-library fallback would
+        // make the JIT keep the digest in memory on the way: a store and a load on the critical path).
+        Vector128<byte> tag = _finish.UsesHardware
+            ? Aes128.Rounds10(digest, ref _finish.HardwareRoundKeys(encrypt: true), encrypt: true)
+            : _finish.Encrypt(digest);
         // Bytes 0..7 of the tag block as a little-endian ulong (lane 0; .NET is little-endian).
         return tag.AsUInt64().ToScalar();
     }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Cloak.Crypto;
@@ -54,36 +55,73 @@ internal sealed class XtsAes128 : IDisposable
 
     /// <summary>Encrypts one 64-byte cache line as one data unit: the same result as
     /// <see cref="Encrypt"/> on 64 bytes, with the four blocks in flight together.</summary>
-    public void EncryptLine(UInt128 tweak, ReadOnlySpan<byte> plaintext64, Span<byte> ciphertext64)
-    {
-        CheckLine(plaintext64, ciphertext64);
-        Vector128<byte> t0 = _tweakCipher.Encrypt(ToBlock(tweak));
-        Vector128<byte> t1 = MultiplyByAlpha(t0), t2 = MultiplyByAlpha(t1), t3 = MultiplyByAlpha(t2);
-        Vector128<byte> b0 = Aes128.Load(plaintext64, 0) ^ t0;
-        Vector128<byte> b1 = Aes128.Load(plaintext64, 16) ^ t1;
-        Vector128<byte> b2 = Aes128.Load(plaintext64, 32) ^ t2;
-        Vector128<byte> b3 = Aes128.Load(plaintext64, 48) ^ t3;
-        _dataCipher.Encrypt4(ref b0, ref b1, ref b2, ref b3);
-        Aes128.Store(b0 ^ t0, ciphertext64, 0);
-        Aes128.Store(b1 ^ t1, ciphertext64, 16);
-        Aes128.Store(b2 ^ t2, ciphertext64, 32);
-        Aes128.Store(b3 ^ t3, ciphertext64, 48);
-    }
+    /// <remarks>Never inlined: inside a caller that also inlines the MAC, the JIT runs out of inlining
+    /// budget and leaves the blocks in memory and the tweak steps as calls (measured: an authenticated
+    /// fill at 0.8 GB/s instead of 2.3); compiled alone, every block stays in a register.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void EncryptLine(UInt128 tweak, ReadOnlySpan<byte> plaintext64, Span<byte> ciphertext64) =>
+        TransformLine(tweak, plaintext64, ciphertext64, encrypt: true);
 
-    public void DecryptLine(UInt128 tweak, ReadOnlySpan<byte> ciphertext64, Span<byte> plaintext64)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void DecryptLine(UInt128 tweak, ReadOnlySpan<byte> ciphertext64, Span<byte> plaintext64) =>
+        TransformLine(tweak, ciphertext64, plaintext64, encrypt: false);
+
+    // One length check, unchecked loads and stores, and the blocks in locals: the line engine is bound
+    // by the latency of its two AES chains (tweak, then data), and every instruction or memory round
+    // trip saved lets the processor start the next line's tweak sooner (issue 11's GB/s targets).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void TransformLine(UInt128 tweak, ReadOnlySpan<byte> input64, Span<byte> output64, bool encrypt)
     {
-        CheckLine(ciphertext64, plaintext64);
-        Vector128<byte> t0 = _tweakCipher.Encrypt(ToBlock(tweak));
+        CheckLine(input64, output64);
+        if (!_dataCipher.UsesHardware || !_tweakCipher.UsesHardware)
+        {
+            Transform(tweak, input64, output64, encrypt);
+            return;
+        }
+        Vector128<byte> t0 = Aes128.Rounds10(ToBlock(tweak), ref _tweakCipher.HardwareRoundKeys(encrypt: true), encrypt: true);
         Vector128<byte> t1 = MultiplyByAlpha(t0), t2 = MultiplyByAlpha(t1), t3 = MultiplyByAlpha(t2);
-        Vector128<byte> b0 = Aes128.Load(ciphertext64, 0) ^ t0;
-        Vector128<byte> b1 = Aes128.Load(ciphertext64, 16) ^ t1;
-        Vector128<byte> b2 = Aes128.Load(ciphertext64, 32) ^ t2;
-        Vector128<byte> b3 = Aes128.Load(ciphertext64, 48) ^ t3;
-        _dataCipher.Decrypt4(ref b0, ref b1, ref b2, ref b3);
-        Aes128.Store(b0 ^ t0, plaintext64, 0);
-        Aes128.Store(b1 ^ t1, plaintext64, 16);
-        Aes128.Store(b2 ^ t2, plaintext64, 32);
-        Aes128.Store(b3 ^ t3, plaintext64, 48);
+        ref byte input = ref MemoryMarshal.GetReference(input64);
+        Vector128<byte> b0 = Vector128.LoadUnsafe(ref input) ^ t0;
+        Vector128<byte> b1 = Vector128.LoadUnsafe(ref input, 16) ^ t1;
+        Vector128<byte> b2 = Vector128.LoadUnsafe(ref input, 32) ^ t2;
+        Vector128<byte> b3 = Vector128.LoadUnsafe(ref input, 48) ^ t3;
+        {
+            ref Vector128<byte> k = ref _dataCipher.HardwareRoundKeys(encrypt);
+            Vector128<byte> rk = k;
+            b0 ^= rk;
+            b1 ^= rk;
+            b2 ^= rk;
+            b3 ^= rk;
+            // Rounds 1-9 written out (a loop measured 5 % slower), one round of the four blocks per line.
+            rk = Unsafe.Add(ref k, 1);
+            b0 = Aes128.Round(b0, rk, encrypt); b1 = Aes128.Round(b1, rk, encrypt); b2 = Aes128.Round(b2, rk, encrypt); b3 = Aes128.Round(b3, rk, encrypt);
+            rk = Unsafe.Add(ref k, 2);
+            b0 = Aes128.Round(b0, rk, encrypt); b1 = Aes128.Round(b1, rk, encrypt); b2 = Aes128.Round(b2, rk, encrypt); b3 = Aes128.Round(b3, rk, encrypt);
+            rk = Unsafe.Add(ref k, 3);
+            b0 = Aes128.Round(b0, rk, encrypt); b1 = Aes128.Round(b1, rk, encrypt); b2 = Aes128.Round(b2, rk, encrypt); b3 = Aes128.Round(b3, rk, encrypt);
+            rk = Unsafe.Add(ref k, 4);
+            b0 = Aes128.Round(b0, rk, encrypt); b1 = Aes128.Round(b1, rk, encrypt); b2 = Aes128.Round(b2, rk, encrypt); b3 = Aes128.Round(b3, rk, encrypt);
+            rk = Unsafe.Add(ref k, 5);
+            b0 = Aes128.Round(b0, rk, encrypt); b1 = Aes128.Round(b1, rk, encrypt); b2 = Aes128.Round(b2, rk, encrypt); b3 = Aes128.Round(b3, rk, encrypt);
+            rk = Unsafe.Add(ref k, 6);
+            b0 = Aes128.Round(b0, rk, encrypt); b1 = Aes128.Round(b1, rk, encrypt); b2 = Aes128.Round(b2, rk, encrypt); b3 = Aes128.Round(b3, rk, encrypt);
+            rk = Unsafe.Add(ref k, 7);
+            b0 = Aes128.Round(b0, rk, encrypt); b1 = Aes128.Round(b1, rk, encrypt); b2 = Aes128.Round(b2, rk, encrypt); b3 = Aes128.Round(b3, rk, encrypt);
+            rk = Unsafe.Add(ref k, 8);
+            b0 = Aes128.Round(b0, rk, encrypt); b1 = Aes128.Round(b1, rk, encrypt); b2 = Aes128.Round(b2, rk, encrypt); b3 = Aes128.Round(b3, rk, encrypt);
+            rk = Unsafe.Add(ref k, 9);
+            b0 = Aes128.Round(b0, rk, encrypt); b1 = Aes128.Round(b1, rk, encrypt); b2 = Aes128.Round(b2, rk, encrypt); b3 = Aes128.Round(b3, rk, encrypt);
+            rk = Unsafe.Add(ref k, 10);
+            b0 = Aes128.LastRound(b0, rk, encrypt);
+            b1 = Aes128.LastRound(b1, rk, encrypt);
+            b2 = Aes128.LastRound(b2, rk, encrypt);
+            b3 = Aes128.LastRound(b3, rk, encrypt);
+        }
+        ref byte output = ref MemoryMarshal.GetReference(output64);
+        (b0 ^ t0).StoreUnsafe(ref output);
+        (b1 ^ t1).StoreUnsafe(ref output, 16);
+        (b2 ^ t2).StoreUnsafe(ref output, 32);
+        (b3 ^ t3).StoreUnsafe(ref output, 48);
     }
 
     public void Dispose()

@@ -19,11 +19,18 @@ internal static class InstrumentsSuite
 {
     private sealed record Variant(string Name, string CliDll, Func<string, string[]> Options);
 
-    /// <summary>The Release CLI of a worktree, built by its launcher first (so no turn includes a build).</summary>
+    /// <summary>
+    /// The CLI a worktree's launcher runs, built by it first (so no turn includes a build): its
+    /// ReadyToRun build (<c>artifacts/cli/</c>) unless the launcher fell back to the plain Release build
+    /// (<c>artifacts/cli.plain</c> says so) or predates ReadyToRun (an older baseline commit).
+    /// </summary>
     private static string BuiltCli(string worktree)
     {
         Measure.Tool(worktree, ["--help"]);
-        return Path.Combine(worktree, "src", "Cloak.Cli", "bin", "Release", "net10.0", "Cloak.Cli.dll");
+        string readyToRun = Path.Combine(worktree, "artifacts", "cli", "Cloak.Cli.dll");
+        return File.Exists(readyToRun) && !File.Exists(Path.Combine(worktree, "artifacts", "cli.plain"))
+            ? readyToRun
+            : Path.Combine(worktree, "src", "Cloak.Cli", "bin", "Release", "net10.0", "Cloak.Cli.dll");
     }
 
     public static string Run(string repo, List<string> programs, int repeat, string? baseline)

@@ -53,8 +53,9 @@ session() {   # session TITLE SYMBOLS PROGRAM GDB-COMMANDS...
     | grep -v '^The target architecture is set' | sed -e "s|$root/||g" -e "s| tests/user/debuggee.c| guest/tests/user/debuggee.c|"
   wait "$cloak_pid" || true
   cloak_pid=""
-  # The ./cloak launcher's "building the CLI" line belongs to this checkout, not to the transcript.
-  echo "--- cloak's stdout and stderr:"; cat cloak.out; sed -e "s/127.0.0.1:$port/127.0.0.1:1234/" -e '/^cloak: building the CLI/d' cloak.err
+  # The ./cloak launcher's "building the CLI" lines (and its one note on falling back to the plain
+  # build) belong to this checkout, not to the transcript.
+  echo "--- cloak's stdout and stderr:"; cat cloak.out; sed -e "s/127.0.0.1:$port/127.0.0.1:1234/" -e '/^cloak: building the CLI/d' -e '/^cloak: .*using the plain Release build/d' cloak.err
   echo '```'; echo
 }
 

@@ -25,6 +25,8 @@ public sealed class GitignoreTests
     [InlineData("examples/sdk-share/owner.elf")]
     [InlineData("examples/sdk-share/owner.o")]
     [InlineData("examples/sdk-share/owner.sealed")]
+    [InlineData("artifacts/cli/Cloak.Cli.dll")]
+    [InlineData("artifacts/cli.plain")]
     public async Task A_file_the_docs_examples_create_is_ignored(string path)
     {
         var result = await ExternalProcess.RunAsync("git", ["check-ignore", "--no-index", "-q", path], CliRunner.DefaultTimeout);

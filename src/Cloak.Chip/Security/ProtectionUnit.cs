@@ -22,6 +22,21 @@ internal sealed partial class ProtectionUnit : IDisposable
     private readonly byte[] _contextKey;
     /// <summary>The context-sealing cipher, made once: a context is sealed and unsealed at every switch of a protected process.</summary>
     private readonly AesGcm _contextCipher;
+    /// <summary>
+    /// Drawn at every power-on and bound into every sealed context (its associated data). Threat: the
+    /// context key is derived from the chip key, so it is the same after a power cycle, and context ids
+    /// and versions count again from 1; without this value a context the OS saved during one power-on
+    /// would authenticate in a later one where a context of the same program, address space, id and
+    /// version exists, and the OS could roll that process back to the old registers and keys.
+    /// </summary>
+    private readonly byte[] _bootNonce = RandomNumberGenerator.GetBytes(16);
+    /// <summary>
+    /// Random GCM nonces drawn many at a time: one call to the system generator costs about 2 us, as
+    /// much as sealing the context itself, and a protected process is sealed at every switch. The
+    /// nonces are as random as before (only drawn earlier) and are public (they travel in the blob).
+    /// </summary>
+    private readonly byte[] _noncePool = new byte[ContextNonceSize * 256];
+    private int _noncePoolNext = ContextNonceSize * 256;
     private readonly byte[] _keyTagKey;
     private readonly Dictionary<int, ulong> _keyTags = [];
 
@@ -137,7 +152,7 @@ internal sealed partial class ProtectionUnit : IDisposable
             BinaryPrimitives.WriteUInt32LittleEndian(blob, state.ContextId);
             BinaryPrimitives.WriteUInt64LittleEndian(blob.AsSpan(4), entry.Version);
             var nonce = blob.AsSpan(ContextHeaderSize, ContextNonceSize);
-            RandomNumberGenerator.Fill(nonce);
+            NextNonce(nonce);
             _contextCipher.Encrypt(nonce, plain, blob.AsSpan(ContextHeaderSize + ContextNonceSize, plainLength), blob.AsSpan(blob.Length - ContextTagSize),
                 AssociatedData(state.ContextId, entry));
             Statistics.ContextSaves++;
@@ -222,14 +237,26 @@ internal sealed partial class ProtectionUnit : IDisposable
         return why;
     }
 
-    private static byte[] AssociatedData(uint id, ContextRegistry.Entry entry)
+    private byte[] AssociatedData(uint id, ContextRegistry.Entry entry)
     {
-        var aad = new byte[4 + 8 + 8 + 32];
+        var aad = new byte[4 + 8 + 8 + 32 + 16];
         BinaryPrimitives.WriteUInt32LittleEndian(aad, id);
         BinaryPrimitives.WriteUInt64LittleEndian(aad.AsSpan(4), entry.Version);
         BinaryPrimitives.WriteUInt64LittleEndian(aad.AsSpan(12), entry.Satp);
         entry.ProgramIdentity.CopyTo(aad, 20);
+        _bootNonce.CopyTo(aad, 52);
         return aad;
+    }
+
+    private void NextNonce(Span<byte> nonce)
+    {
+        if (_noncePoolNext + ContextNonceSize > _noncePool.Length)
+        {
+            RandomNumberGenerator.Fill(_noncePool);
+            _noncePoolNext = 0;
+        }
+        _noncePool.AsSpan(_noncePoolNext, ContextNonceSize).CopyTo(nonce);
+        _noncePoolNext += ContextNonceSize;
     }
 
     /// <summary>Forgets a context (its process ended): its id can no longer be resumed, and the regions it mapped lose its references.</summary>

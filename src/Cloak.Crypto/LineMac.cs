@@ -67,7 +67,7 @@ internal sealed class LineMac : IDisposable
     public bool UsesHardware => _hash.UsesHardware && _finish.UsesHardware;
 
     /// <summary>The 64-bit tag of one 64-byte line under a tweak.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // compiled alone, as XtsAes128.EncryptLine is, for the same reason
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // compiled alone, as XtsAes128.EncryptLine is, for the same reason
     public ulong Compute(UInt128 tweak, ReadOnlySpan<byte> line64)
     {
         if (line64.Length != LineSize)

@@ -164,7 +164,7 @@ public sealed class ProtectedMemoryInspector(Processor processor)
             storedMac = protection.Metadata.ReadMac(integrityRegion, lineIndex);
             counterMatches = tree.CounterMatchesRoot(integrityRegion, lineIndex);
             using var mac = LineCrypto.CreateMac(entry.Key);
-            macMatches = mac.Compute(LineCrypto.Tweak(entry.RegionId, lineIndex, counter, entry.Instance), dram) == storedMac;
+            macMatches = mac.Compute(protection.Encryption.LineTweak(entry.RegionId, lineIndex, counter, entry.Instance), dram) == storedMac;
         }
         var source = InspectedSource.Cache;
         if (!cached)
@@ -180,7 +180,7 @@ public sealed class ProtectedMemoryInspector(Processor processor)
             else
             {
                 using var cipher = new XtsAes128(entry.Key.AsSpan(0, 16), entry.Key.AsSpan(16, 16));
-                cipher.DecryptLine(LineCrypto.Tweak(entry.RegionId, lineIndex, counter, entry.Instance), dram, view);
+                cipher.DecryptLine(protection.Encryption.LineTweak(entry.RegionId, lineIndex, counter, entry.Instance), dram, view);
                 source = InspectedSource.Decrypted;
             }
         }

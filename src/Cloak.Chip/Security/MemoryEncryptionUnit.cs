@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Cloak.Chip.Bus;
 using Cloak.Chip.Timing;
 using Cloak.Crypto;
@@ -101,7 +102,29 @@ internal sealed class MemoryEncryptionUnit
 
     private ulong TreeNodes => _tree is null ? 0 : _tree.NodeVerifications + _tree.NodeUpdates;
 
-    private static UInt128 Tweak(in LineContext line, ulong counter) => LineCrypto.Tweak(line.RegionId, line.LineIndex, counter, line.Instance);
+    private UInt128 Tweak(in LineContext line, ulong counter) => LineTweak(line.RegionId, line.LineIndex, counter, line.Instance);
+
+    // Drawn at power-on (this unit is made once per power-on of the chip).
+    private readonly uint _powerOnRegionMask = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4));
+    private readonly ulong _powerOnInstanceOffset = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) % uint.MaxValue;
+
+    /// <summary>
+    /// The tweak the chip uses for a line of a region. A region of a run of a sealed image (instance
+    /// above 0) has it bound to this power-on as well. Threat: such a region's key is the image's, the
+    /// same at every power-on, and its instance (the run's context id) and counters count again from
+    /// the start after a power cycle, so the OS could put back lines, MACs and counters recorded during
+    /// an earlier power-on and the victim would accept them. Here the region id is XORed with a
+    /// random mask and the instance moved by a random offset (a bijection of 1..2^32-1, so runs of one
+    /// power-on still differ and never meet instance 0, the sealing tool's tweak): a recorded line
+    /// matches a later power-on's only when both 32-bit values happen to line up (2^-64). Regions of
+    /// instance 0 keep <see cref="LineCrypto.Tweak(uint, uint, ulong)"/>: their keys are drawn fresh
+    /// for each region, and tools that know a region key (the attacks) compute the same tweak.
+    /// </summary>
+    internal UInt128 LineTweak(uint regionId, uint lineIndex, ulong counter, uint instance) =>
+        instance == 0
+            ? LineCrypto.Tweak(regionId, lineIndex, counter)
+            : LineCrypto.Tweak(regionId ^ _powerOnRegionMask, lineIndex, counter,
+                (uint)(((ulong)instance - 1 + _powerOnInstanceOffset) % uint.MaxValue) + 1);
 
     /// <summary>
     /// Reads the line at physical <paramref name="address"/> and decrypts it into <paramref name="plaintext"/>.

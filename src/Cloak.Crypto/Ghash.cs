@@ -96,6 +96,7 @@ internal sealed class Ghash : IDisposable
     /// The same as <see cref="Digest"/> on tweak (16 little-endian bytes) || line (64 bytes), computed
     /// as five independent products and one reduction.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into LineMac.Compute, which is compiled without profile data
     public Vector128<byte> DigestLine(UInt128 tweak, ReadOnlySpan<byte> line64)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

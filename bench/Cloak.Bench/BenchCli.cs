@@ -153,7 +153,7 @@ internal static class BenchCli
     }
 
     /// <summary>The machine's load average as /proc/loadavg gives it (Linux), or "unknown".</summary>
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

@@ -18,6 +18,7 @@ internal static class CryptoSuite
 
     public static string Run()
     {
+        string loadBefore = BenchCli.LoadAverage();
         var rates = LineCryptoMeter.Measure(Lines);
         double libraryEcb = LibraryEcbRate(Lines / 16);
 
@@ -34,6 +35,7 @@ internal static class CryptoSuite
         table.AppendLine(string.Create(c, $"| line MAC check + XTS decrypt (authenticated, fill) | {rates.DecryptAndCheck:F2} | {64 / rates.DecryptAndCheck:F0} | 2 GB/s |"));
         table.AppendLine(string.Create(c, $"| reference: class library Aes.EncryptEcb, one call per line | {libraryEcb:F3} | {64 / libraryEcb:F0} | |"));
         table.AppendLine(string.Create(c, $"\nRatio to the reference: XTS encrypt is {rates.Encrypt / libraryEcb:F0}x faster than one class-library call per line.\n"));
+        table.AppendLine($"Load average (1, 5, 15 min) before: {loadBefore}; after: {BenchCli.LoadAverage()}.\n");
         return table.ToString();
     }
 

@@ -55,7 +55,7 @@ internal static class InstrumentsSuite
             var text = new StringBuilder();
             text.AppendLine("### The instruments' cost (issue 9)\n");
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"{repeat} rounds; in each round every variant runs once, the first one rotating. CPU time (user + system) of the whole `cloak` process in seconds, start-up included: median [min-max]. Ratio = median / median of `none`. Load average before: {LoadAverage()}."));
+                $"{repeat} rounds; in each round every variant runs once, the first one rotating. CPU time (user + system) of the whole `cloak` process in seconds, start-up included: median [min-max]. Ratio = median / median of `none`. Load average before: {BenchCli.LoadAverage()}."));
             if (baseline is not null)
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"`baseline` is the `cloak` of {Describe(baseline)}, with no option."));
             text.AppendLine();
@@ -105,7 +105,7 @@ internal static class InstrumentsSuite
                 text.AppendLine("| ratio (geometric mean) | " + string.Join(" | ", variants.Select(v => string.Create(CultureInfo.InvariantCulture,
                     $"{Math.Exp(ratios[v.Name].Average(Math.Log)):F3}"))) + " |\n");
             }
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Load average after: {LoadAverage()}.\n"));
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Load average after: {BenchCli.LoadAverage()}.\n"));
             return text.ToString();
         }
         finally
@@ -120,8 +120,6 @@ internal static class InstrumentsSuite
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>The commit a worktree is at, for the record.</summary>
     private static string Describe(string worktree)

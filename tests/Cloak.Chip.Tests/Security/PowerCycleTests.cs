@@ -14,6 +14,25 @@ public sealed class PowerCycleTests
     private static readonly byte[] Plaintext = [.. Enumerable.Range(0, 64).Select(i => (byte)(255 - i))];
     private const ulong Address = 0x8000_3000;
 
+    /// <summary>
+    /// Confidentiality mode: writes <see cref="Plaintext"/> to the line in one power-on, then, in the
+    /// next power-on of the same chip, puts the recorded ciphertext back (as the OS can) and reads the
+    /// line under the same key, region, instance and index.
+    /// </summary>
+    private static byte[] ReadBackAfterAPowerCycle(LineContext line)
+    {
+        using var chip = ChipIdentity.Generate();
+        var (before, beforeDram, beforeSlot) = PowerOn(chip, MemoryProtectionMode.Confidentiality);
+        Assert.True(before.Encryption.WriteBack(Address, line with { KeySlot = beforeSlot }, Plaintext));
+        byte[] recorded = beforeDram.Read(Address, 64).ToArray();
+
+        var (after, afterDram, afterSlot) = PowerOn(chip, MemoryProtectionMode.Confidentiality);
+        afterDram.Write(Address, recorded);
+        var read = new byte[64];
+        Assert.True(after.Encryption.Fill(Address, line with { KeySlot = afterSlot }, read));
+        return read;
+    }
+
     private static (ProtectionUnit Unit, Dram Dram, int Slot) PowerOn(ChipIdentity chip, MemoryProtectionMode mode)
     {
         var dram = new Dram(0x8000_0000, 1 << 20);
@@ -24,18 +43,8 @@ public sealed class PowerCycleTests
     [Fact]
     public void A_run_line_recorded_before_a_power_cycle_decrypts_to_something_else_after_it()
     {
-        using var chip = ChipIdentity.Generate();
-        var line = new LineContext(0, RegionId: 77, LineIndex: 5, FreshIsZero: false, Instance: 1);
-        var (before, beforeDram, beforeSlot) = PowerOn(chip, MemoryProtectionMode.Confidentiality);
-        Assert.True(before.Encryption.WriteBack(Address, line with { KeySlot = beforeSlot }, Plaintext));
-        byte[] recorded = beforeDram.Read(Address, 64).ToArray();
-
-        var (after, afterDram, afterSlot) = PowerOn(chip, MemoryProtectionMode.Confidentiality);
-        afterDram.Write(Address, recorded); // the OS puts the old ciphertext back; same key, region, run id and line
-        var read = new byte[64];
-        Assert.True(after.Encryption.Fill(Address, line with { KeySlot = afterSlot }, read));
-
-        Assert.NotEqual(Plaintext, read);
+        var runLine = new LineContext(0, RegionId: 77, LineIndex: 5, FreshIsZero: false, Instance: 1);
+        Assert.NotEqual(Plaintext, ReadBackAfterAPowerCycle(runLine));
     }
 
     [Fact]
@@ -55,17 +64,8 @@ public sealed class PowerCycleTests
     {
         // Instance 0: keys of such regions are fresh per region, and software that knows one (the
         // attacks that steal a key) computes the same tweak: the binding is for image regions only.
-        using var chip = ChipIdentity.Generate();
-        var line = new LineContext(0, RegionId: 9, LineIndex: 2, FreshIsZero: false);
-        var (before, beforeDram, beforeSlot) = PowerOn(chip, MemoryProtectionMode.Confidentiality);
-        Assert.True(before.Encryption.WriteBack(Address, line with { KeySlot = beforeSlot }, Plaintext));
-        byte[] recorded = beforeDram.Read(Address, 64).ToArray();
-
-        var (after, afterDram, afterSlot) = PowerOn(chip, MemoryProtectionMode.Confidentiality);
-        afterDram.Write(Address, recorded);
-        var read = new byte[64];
-        Assert.True(after.Encryption.Fill(Address, line with { KeySlot = afterSlot }, read));
-        Assert.Equal(Plaintext, read);
+        var sharedLine = new LineContext(0, RegionId: 9, LineIndex: 2, FreshIsZero: false);
+        Assert.Equal(Plaintext, ReadBackAfterAPowerCycle(sharedLine));
     }
 
     [Fact]

@@ -24,11 +24,26 @@ internal sealed partial class LiveCli : IDisposable
     {
         _process = process;
         _clock = clock;
-        _stdout = Task.Run(async () =>
+        // A thread of its own, blocked in ReadLine, stamps each line as it arrives. A thread-pool reader
+        // stamped them late while parallel tests kept the pool busy: two lines printed 0.7 s apart
+        // were once stamped at the same moment, which is what output held back would look like.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = new Thread(() =>
         {
-            while (await process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
-                lock (_lines) _lines.Add((clock.Elapsed, line));
-        });
+            try
+            {
+                while (process.StandardOutput.ReadLine() is { } line)
+                    lock (_lines) _lines.Add((clock.Elapsed, line));
+                done.SetResult();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                done.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "cloak stdout" };
+        reader.Start();
+        _stdout = done.Task;
         _stderr = process.StandardError.ReadToEndAsync();
     }
 

@@ -156,6 +156,27 @@ public class BlockChainingTests
     }
 
     [Fact]
+    public void Code_dropped_because_its_key_left_the_key_table_is_translated_again_however_often_that_happens()
+    {
+        // A key eviction drops the decoded code under that key without changing it (large sharing
+        // groups evict keys often); unlike stores into the page, it must not leave the page interpreted.
+        var m = Machine(ExecutionEngine.Translate, recompileLimit: 2);
+        m[Reg.T0] = 1_000_000_000; // more passes than the test runs
+        m.Load(TestMachine.CodeBase, PingPong);
+        for (int eviction = 0; eviction < 6; eviction++)
+        {
+            m.Run(10_000);
+            m.Hart.DropCodeOfKey(0); // plain code is decoded under key slot 0
+        }
+        ulong translatedBefore = m.Hart.BlocksTranslated, instructionsBefore = m.Hart.TranslatedInstructions;
+        m.Run(10_000);
+
+        Assert.Equal(0UL, m.Hart.PagesLeftInterpreted);
+        Assert.True(m.Hart.BlocksTranslated > translatedBefore, "the page's blocks were not translated again after the last eviction");
+        Assert.True(m.Hart.TranslatedInstructions - instructionsBefore > 9_000, $"{m.Hart.TranslatedInstructions - instructionsBefore} of 10,000 instructions ran translated");
+    }
+
+    [Fact]
     public void Linked_blocks_whose_functions_two_address_spaces_share_give_each_space_its_own_results()
     {
         // The same code at the same virtual address in two spaces, on two physical pages: the second

@@ -451,19 +451,21 @@ public sealed unsafe partial class Hart
         {
             ulong index = page - ramBasePage;
             if (index >= (ulong)_decodedPages.Length || _decodedPages[index] is null) continue;
-            DropDecodedPage(index);
+            DropDecodedPage(index, codeChanged: true);
             any = true;
         }
         return any;
     }
 
-    private void DropDecodedPage(ulong index)
+    /// <param name="codeChanged">True when a write (store or DMA) may have changed the code: only those
+    /// drops count toward the recompile limit.</param>
+    private void DropDecodedPage(ulong index, bool codeChanged)
     {
         var dropped = _decodedPages[index]!;
         ulong page = dropped.PhysicalPage;
         if (dropped.KeySlot < _decodedPagesByKey.Length) _decodedPagesByKey[dropped.KeySlot]--;
         _decodedPages[index] = null;
-        DecodedPageDropped(index, dropped);
+        DecodedPageDropped(index, dropped, codeChanged);
         for (int i = 0; i <= (int)_tlbMask; i++)
             if (_itlb[i].PhysicalPage == page) _itlb[i].Tag = InvalidTag;
     }
@@ -586,7 +588,7 @@ public sealed unsafe partial class Hart
         var page = _decodedPages[index];
         if (page is not null && (page.KeySlot != keySlot || page.RegionId != regionId || page.FirstLine != firstLine || page.Instance != instance))
         {
-            DropDecodedPage(index);
+            DropDecodedPage(index, codeChanged: false); // another context's code in this frame, not changed code
             page = null;
         }
         if (page is null)

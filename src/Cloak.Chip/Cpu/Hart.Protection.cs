@@ -65,13 +65,23 @@ public sealed unsafe partial class Hart
         protection.KeyEvicted += slot =>
         {
             _icache.InvalidateKey(slot);
-            // Most evicted keys are data keys (a hidden or shared region of a switched-out process) with
-            // no decoded code: skip the scan of every page of DRAM then (large sharing groups evict often).
-            if (slot >= _decodedPagesByKey.Length || _decodedPagesByKey[slot] > 0)
-                for (ulong i = 0; i < (ulong)_decodedPages.Length; i++)
-                    if (_decodedPages[i] is { } page && page.KeySlot == slot) DropDecodedPage(i);
+            DropCodeOfKey(slot);
             FlushTlb();
         };
+    }
+
+    /// <summary>
+    /// Drops the decoded (and translated) code of pages under a key that left the key table. The code
+    /// did not change, so these drops do not count toward <see cref="HartOptions.RecompileLimit"/>:
+    /// large sharing groups evict keys often, and their pages must not end up interpreted for it.
+    /// </summary>
+    internal void DropCodeOfKey(int slot)
+    {
+        // Most evicted keys are data keys (a hidden or shared region of a switched-out process) with
+        // no decoded code: skip the scan of every page of DRAM then.
+        if (slot < _decodedPagesByKey.Length && _decodedPagesByKey[slot] == 0) return;
+        for (ulong i = 0; i < (ulong)_decodedPages.Length; i++)
+            if (_decodedPages[i] is { } page && page.KeySlot == slot) DropDecodedPage(i, codeChanged: false);
     }
 
     internal InstructionCache? InstructionCache => _icache;

@@ -112,14 +112,15 @@ public sealed unsafe partial class Hart
 
     /// <summary>
     /// A decoded page was dropped (a store or DMA over it, a key eviction, another context's code):
-    /// its blocks become unreachable by chained links, and if it had translated code the page counts
-    /// one recompile more. Code and data sharing a page, or code that rewrites itself, would otherwise
-    /// pay for translating the same blocks again and again; past the limit the page stays interpreted.
+    /// its blocks become unreachable by chained links, and if its code may have changed (a store or
+    /// DMA) and it had translated code, the page counts one recompile more. Code and data sharing a
+    /// page, or code that rewrites itself, would otherwise pay for translating the same blocks again
+    /// and again; past the limit the page stays interpreted.
     /// </summary>
-    private void DecodedPageDropped(ulong index, DecodedPage page)
+    private void DecodedPageDropped(ulong index, DecodedPage page, bool codeChanged)
     {
         page.InvalidateBlocks();
-        if (!page.HasTranslated) return;
+        if (!codeChanged || !page.HasTranslated) return;
         var counts = _pageRecompiles ??= new ushort[_decodedPages.Length];
         if (counts[index] == ushort.MaxValue) return;
         if (++counts[index] == _options.RecompileLimit) PagesLeftInterpreted++;

@@ -80,14 +80,6 @@ normalize() {
          -e 's/^(\$[0-9]+ = )-?[0-9]{10,}$/\1<ciphertext number>/'
 }
 
-if [ "$mode" = check ]; then
-  if ! diff -u <(normalize < "$doc") <(normalize < "$out") > "$work/diff"; then
-    echo "debugging: docs/debugging.md no longer shows what the sessions print (run docs/gen/debugging.sh to regenerate it):" >&2
-    head -60 "$work/diff" >&2
-    exit 1
-  fi
-  echo "debugging: docs/debugging.md matches what the sessions print"
-else
-  cp "$out" "$doc"
-  echo "debugging: rewrote docs/debugging.md"
-fi
+# shellcheck source=docs/gen/check-or-write.sh
+source "$root/docs/gen/check-or-write.sh"
+check_or_write debugging "$doc" "$out" "the sessions"

@@ -58,14 +58,6 @@ normalize() {
          -e 's/  +/ /g'
 }
 
-if [ "$mode" = check ]; then
-  if ! diff -u <(normalize < "$doc") <(normalize < "$out") > "$work/diff"; then
-    echo "tour: docs/tour.md no longer shows what the commands print (run docs/gen/tour.sh to regenerate it):" >&2
-    head -60 "$work/diff" >&2
-    exit 1
-  fi
-  echo "tour: docs/tour.md matches what the commands print"
-else
-  cp "$out" "$doc"
-  echo "tour: rewrote docs/tour.md"
-fi
+# shellcheck source=docs/gen/check-or-write.sh
+source "$root/docs/gen/check-or-write.sh"
+check_or_write tour "$doc" "$out" "the commands"
